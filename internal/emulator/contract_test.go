@@ -1,0 +1,426 @@
+package emulator_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/codat-community/terraform-provider-codat/internal/codat"
+	"github.com/codat-community/terraform-provider-codat/internal/emulator"
+)
+
+// toleratedDeviations lists every place where the emulator and client
+// knowingly differ from Codat's OpenAPI description, each with its reason.
+// The contract test fails on any violation not listed here, and on any entry
+// here that no exchange needed (so the list cannot go stale).
+var toleratedDeviations = []deviation{
+	{
+		operation: "*", status: 200, contains: "maximum: got 5,000, want 2,000, FieldPath: $.pageSize",
+		reason: "PagingInfo.pageSize says maximum 2000, but the pageSize query parameter allows 5000 and the client asks for 5000 to list catalogues in one request; the page echoes it",
+	},
+	{
+		operation: "*", status: 200, contains: "missing property 'datatype'",
+		reason: "dataTypeFeature lists 'datatype' (lower-case t) as required, which matches no property; the property is 'dataType'",
+	},
+	{
+		operation: "replace-company", status: 400, contains: "400",
+		reason: "Codat validates PUT bodies like POST ones (tag limits, an empty name) but the description lists no 400 for replace-company",
+	},
+	{
+		operation: "create-connection", status: 400, contains: "400",
+		reason: "an unknown or disabled platformKey must be refused, but the description lists no 400 for create-connection",
+	},
+}
+
+// contractFixture is a company with a linked connection and a finished pull,
+// so every operation has something real to act on.
+type contractFixture struct {
+	companyID, connectionID, datasetID, clientID string
+}
+
+// contractOperation drives one operation successfully.
+type contractOperation struct {
+	id      string // operationId in the description
+	route   string // method and path template, as the emulator's faults name it
+	success func(ctx context.Context, c *codat.Client, f *contractFixture) error
+}
+
+func contractOperations() []contractOperation {
+	return []contractOperation{
+		{"list-integrations", "GET /integrations", func(ctx context.Context, c *codat.Client, f *contractFixture) error {
+			_, err := c.ListIntegrations(ctx, codat.ListOptions{})
+			return err
+		}},
+		{"get-integration", "GET /integrations/{platformKey}", func(ctx context.Context, c *codat.Client, f *contractFixture) error {
+			_, err := c.GetIntegration(ctx, "gbol")
+			return err
+		}},
+		{"list-companies", "GET /companies", func(ctx context.Context, c *codat.Client, f *contractFixture) error {
+			_, err := c.ListCompanies(ctx, codat.ListCompaniesOptions{Query: "name~Contract", Tags: "region=uk", OrderBy: "-created"})
+			return err
+		}},
+		{"create-company", "POST /companies", func(ctx context.Context, c *codat.Client, f *contractFixture) error {
+			_, err := c.CreateCompany(ctx, codat.CompanyRequest{Name: "Contract Spare Ltd", Description: "created by the contract test", Tags: map[string]string{"region": "uk"}})
+			return err
+		}},
+		{"get-company", "GET /companies/{companyId}", func(ctx context.Context, c *codat.Client, f *contractFixture) error {
+			_, err := c.GetCompany(ctx, f.companyID)
+			return err
+		}},
+		{"replace-company", "PUT /companies/{companyId}", func(ctx context.Context, c *codat.Client, f *contractFixture) error {
+			_, err := c.ReplaceCompany(ctx, f.companyID, codat.CompanyRequest{Name: "Contract Bakery Ltd", Tags: map[string]string{"region": "uk", "team": "lending"}})
+			return err
+		}},
+		{"update-company", "PATCH /companies/{companyId}", func(ctx context.Context, c *codat.Client, f *contractFixture) error {
+			description := "patched"
+			_, err := c.UpdateCompany(ctx, f.companyID, codat.CompanyUpdate{Description: &description})
+			return err
+		}},
+		{"list-connections", "GET /companies/{companyId}/connections", func(ctx context.Context, c *codat.Client, f *contractFixture) error {
+			_, err := c.ListConnections(ctx, f.companyID, codat.ListOptions{Query: "status=Linked"})
+			return err
+		}},
+		{"get-connection", "GET /companies/{companyId}/connections/{connectionId}", func(ctx context.Context, c *codat.Client, f *contractFixture) error {
+			_, err := c.GetConnection(ctx, f.companyID, f.connectionID)
+			return err
+		}},
+		{"get-company-data-status", "GET /companies/{companyId}/dataStatus", func(ctx context.Context, c *codat.Client, f *contractFixture) error {
+			_, err := c.GetDataStatus(ctx, f.companyID)
+			return err
+		}},
+		{"refresh-company-data", "POST /companies/{companyId}/data/all", func(ctx context.Context, c *codat.Client, f *contractFixture) error {
+			return c.RefreshAllData(ctx, f.companyID)
+		}},
+		{"refresh-data-type", "POST /companies/{companyId}/data/queue/{dataType}", func(ctx context.Context, c *codat.Client, f *contractFixture) error {
+			_, err := c.RefreshDataType(ctx, f.companyID, "invoices", f.connectionID)
+			return err
+		}},
+		{"list-pull-operations", "GET /companies/{companyId}/data/history", func(ctx context.Context, c *codat.Client, f *contractFixture) error {
+			_, err := c.ListPullOperations(ctx, f.companyID, codat.ListOptions{Query: "dataType=company"})
+			return err
+		}},
+		{"get-pull-operation", "GET /companies/{companyId}/data/history/{datasetId}", func(ctx context.Context, c *codat.Client, f *contractFixture) error {
+			_, err := c.GetPullOperation(ctx, f.companyID, f.datasetID)
+			return err
+		}},
+		{"get-company-syncSettings", "GET /companies/{companyId}/syncSettings", func(ctx context.Context, c *codat.Client, f *contractFixture) error {
+			_, err := c.GetCompanySyncSettings(ctx, f.companyID)
+			return err
+		}},
+		{"set-company-syncSettings", "POST /companies/{companyId}/syncSettings", func(ctx context.Context, c *codat.Client, f *contractFixture) error {
+			window := 12
+			return c.SetCompanySyncSettings(ctx, f.companyID, codat.CompanySyncSettings{OverridesDefaults: true, Settings: []codat.SyncSetting{
+				{DataType: "invoices", FetchOnFirstLink: true, SyncSchedule: 24, SyncOrder: 1, SyncFromWindow: &window},
+				{DataType: "company", FetchOnFirstLink: true, SyncSchedule: 168, SyncOrder: 0, SyncFromUTC: "2024-01-01T00:00:00Z"},
+			}})
+		}},
+		{"get-profile-syncSettings", "GET /profile/syncSettings", func(ctx context.Context, c *codat.Client, f *contractFixture) error {
+			_, err := c.GetProfileSyncSettings(ctx)
+			return err
+		}},
+		{"update-profile-syncSettings", "POST /profile/syncSettings", func(ctx context.Context, c *codat.Client, f *contractFixture) error {
+			return c.SetProfileSyncSettings(ctx, codat.ProfileSyncSettings{ClientID: f.clientID, OverridesDefaults: true, Settings: []codat.SyncSetting{
+				{DataType: "company", FetchOnFirstLink: true, SyncSchedule: 24, SyncOrder: 0},
+				{DataType: "invoices", FetchOnFirstLink: true, SyncSchedule: 24, SyncOrder: 1},
+			}})
+		}},
+		{"get-company-info", "GET /companies/{companyId}/data/info", func(ctx context.Context, c *codat.Client, f *contractFixture) error {
+			_, err := c.GetCompanyInfo(ctx, f.companyID)
+			return err
+		}},
+		// The destructive operations come last: they act on the fixture.
+		{"unlink-connection", "PATCH /companies/{companyId}/connections/{connectionId}", func(ctx context.Context, c *codat.Client, f *contractFixture) error {
+			_, err := c.UnlinkConnection(ctx, f.companyID, f.connectionID)
+			return err
+		}},
+		{"delete-connection", "DELETE /companies/{companyId}/connections/{connectionId}", func(ctx context.Context, c *codat.Client, f *contractFixture) error {
+			return c.DeleteConnection(ctx, f.companyID, f.connectionID)
+		}},
+		{"create-connection", "POST /companies/{companyId}/connections", func(ctx context.Context, c *codat.Client, f *contractFixture) error {
+			conn, err := c.CreateConnection(ctx, f.companyID, "gbol")
+			if err == nil {
+				f.connectionID = conn.ID
+			}
+			return err
+		}},
+		{"delete-company", "DELETE /companies/{companyId}", func(ctx context.Context, c *codat.Client, f *contractFixture) error {
+			return c.DeleteCompany(ctx, f.companyID)
+		}},
+	}
+}
+
+// genericErrors are the statuses the description lists for every operation.
+var genericErrors = []int{http.StatusUnauthorized, http.StatusPaymentRequired, http.StatusForbidden,
+	http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusServiceUnavailable}
+
+// TestContract drives every client operation against the emulator, through
+// a transport that validates each request and response against Codat's
+// OpenAPI description: the success path, every error the emulator produces
+// for real (bad input, unknown ids, unsynced data, plan limits, a wrong or
+// rotated key), and the statuses every operation can return (scripted).
+func TestContract(t *testing.T) {
+	recorder := &contractRecorder{
+		base:      &http.Transport{DisableKeepAlives: true},
+		specs:     []*apiSpec{loadSpec(t, "Codat-Platform.json"), loadSpec(t, "Codat-Spend-Insights.json")},
+		tolerated: toleratedDeviations,
+		covered:   map[exchange]int{},
+		used:      map[int]int{},
+	}
+	emu := emulator.New(emulator.Options{SyncStepDuration: emulator.NoSyncDelay, Plan: emulator.PlanFree})
+	server := httptest.NewServer(emu)
+	defer server.Close()
+	newClientAt := func(baseURL, key string) *codat.Client {
+		c, err := codat.New(codat.Config{BaseURL: baseURL, APIKey: key, Transport: recorder,
+			Retry: codat.RetryPolicy{MaxRetries: -1}}) // each scripted error must reach the test once
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	newClient := func(key string) *codat.Client { return newClientAt(server.URL, key) }
+	client := newClient(emu.APIKey())
+	ctx := t.Context()
+	ops := contractOperations()
+
+	fixture := newContractFixture(t, ctx, client, emu)
+	for _, op := range ops {
+		if err := op.success(ctx, client, fixture); err != nil {
+			t.Errorf("%s: %v", op.id, err)
+		}
+	}
+
+	t.Run("real errors", func(t *testing.T) {
+		f := newContractFixture(t, ctx, client, emu)
+		unknown := "00000000-0000-4000-8000-000000000000"
+		expectStatus(t, 404, "get-integration", func() error { _, err := client.GetIntegration(ctx, "zzzz"); return err })
+		expectStatus(t, 400, "list-integrations", func() error {
+			_, err := client.ListIntegrations(ctx, codat.ListOptions{Query: "name=="})
+			return err
+		})
+		expectStatus(t, 400, "list-companies", func() error {
+			_, err := client.ListCompanies(ctx, codat.ListCompaniesOptions{Query: "{name=x"})
+			return err
+		})
+		expectStatus(t, 404, "get-company", func() error { _, err := client.GetCompany(ctx, unknown); return err })
+		expectStatus(t, 404, "replace-company", func() error {
+			_, err := client.ReplaceCompany(ctx, unknown, codat.CompanyRequest{Name: "Nobody"})
+			return err
+		})
+		expectStatus(t, 404, "update-company", func() error {
+			name := "Nobody"
+			_, err := client.UpdateCompany(ctx, unknown, codat.CompanyUpdate{Name: &name})
+			return err
+		})
+		expectStatus(t, 404, "delete-company", func() error { return client.DeleteCompany(ctx, unknown) })
+		expectStatus(t, 404, "list-connections", func() error {
+			_, err := client.ListConnections(ctx, unknown, codat.ListOptions{})
+			return err
+		})
+		expectStatus(t, 400, "list-connections", func() error {
+			_, err := client.ListConnections(ctx, f.companyID, codat.ListOptions{Query: "status=Linked &&"})
+			return err
+		})
+		expectStatus(t, 404, "create-connection", func() error {
+			_, err := client.CreateConnection(ctx, unknown, "gbol")
+			return err
+		})
+		expectStatus(t, 400, "create-connection", func() error {
+			_, err := client.CreateConnection(ctx, f.companyID, "zzzz")
+			return err
+		})
+		expectStatus(t, 404, "get-connection", func() error { _, err := client.GetConnection(ctx, f.companyID, unknown); return err })
+		expectStatus(t, 404, "unlink-connection", func() error {
+			_, err := client.UnlinkConnection(ctx, f.companyID, unknown)
+			return err
+		})
+		expectStatus(t, 404, "delete-connection", func() error { return client.DeleteConnection(ctx, f.companyID, unknown) })
+		expectStatus(t, 404, "get-company-data-status", func() error { _, err := client.GetDataStatus(ctx, unknown); return err })
+		expectStatus(t, 404, "refresh-company-data", func() error { return client.RefreshAllData(ctx, unknown) })
+		expectStatus(t, 404, "refresh-data-type", func() error {
+			_, err := client.RefreshDataType(ctx, unknown, "invoices", "")
+			return err
+		})
+		expectStatus(t, 404, "list-pull-operations", func() error {
+			_, err := client.ListPullOperations(ctx, unknown, codat.ListOptions{})
+			return err
+		})
+		expectStatus(t, 400, "list-pull-operations", func() error {
+			// isCompleted cannot be queried, as the description says.
+			_, err := client.ListPullOperations(ctx, f.companyID, codat.ListOptions{Query: "isCompleted=true"})
+			return err
+		})
+		expectStatus(t, 404, "get-pull-operation", func() error { _, err := client.GetPullOperation(ctx, f.companyID, unknown); return err })
+		expectStatus(t, 404, "get-company-syncSettings", func() error { _, err := client.GetCompanySyncSettings(ctx, unknown); return err })
+		expectStatus(t, 404, "set-company-syncSettings", func() error {
+			return client.SetCompanySyncSettings(ctx, unknown, codat.CompanySyncSettings{Settings: []codat.SyncSetting{{DataType: "invoices", SyncSchedule: 24}}})
+		})
+		expectStatus(t, 404, "get-company-info", func() error { _, err := client.GetCompanyInfo(ctx, unknown); return err })
+
+		// A company whose business has not authorised yet: nothing to refresh,
+		// and no company info (409 until the company data type has synced).
+		pending, err := client.CreateCompany(ctx, codat.CompanyRequest{Name: "Contract Pending Ltd"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := client.CreateConnection(ctx, pending.ID, "gbol"); err != nil {
+			t.Fatal(err)
+		}
+		expectStatus(t, 409, "get-company-info", func() error { _, err := client.GetCompanyInfo(ctx, pending.ID); return err })
+		expectStatus(t, 400, "refresh-company-data", func() error { return client.RefreshAllData(ctx, pending.ID) })
+
+		// An hourly schedule on the Free plan.
+		hourly := []codat.SyncSetting{{DataType: "invoices", FetchOnFirstLink: true, SyncSchedule: 1, SyncOrder: 0}}
+		expectStatus(t, 402, "set-company-syncSettings", func() error {
+			return client.SetCompanySyncSettings(ctx, f.companyID, codat.CompanySyncSettings{OverridesDefaults: true, Settings: hourly})
+		})
+		expectStatus(t, 402, "update-profile-syncSettings", func() error {
+			return client.SetProfileSyncSettings(ctx, codat.ProfileSyncSettings{ClientID: f.clientID, OverridesDefaults: true, Settings: hourly})
+		})
+		// The Free plan's company limit, on an emulator that allows one.
+		limitedEmu := emulator.New(emulator.Options{MaxCompanies: 1})
+		limitedServer := httptest.NewServer(limitedEmu)
+		defer limitedServer.Close()
+		limited := newClientAt(limitedServer.URL, limitedEmu.APIKey())
+		if _, err := limited.CreateCompany(ctx, codat.CompanyRequest{Name: "The Only One Ltd"}); err != nil {
+			t.Fatal(err)
+		}
+		expectStatus(t, 402, "create-company", func() error {
+			_, err := limited.CreateCompany(ctx, codat.CompanyRequest{Name: "One Too Many Ltd"})
+			return err
+		})
+
+		// Requests the description forbids, sent on purpose to see the
+		// emulator refuse them as Codat does.
+		recorder.setExpectInvalidRequest(true)
+		expectStatus(t, 400, "create-company", func() error {
+			_, err := client.CreateCompany(ctx, codat.CompanyRequest{Name: ""})
+			return err
+		})
+		expectStatus(t, 400, "refresh-data-type", func() error {
+			_, err := client.RefreshDataType(ctx, f.companyID, "notADataType", "")
+			return err
+		})
+		expectStatus(t, 400, "set-company-syncSettings", func() error {
+			return client.SetCompanySyncSettings(ctx, f.companyID, codat.CompanySyncSettings{Settings: []codat.SyncSetting{{DataType: "notADataType", SyncSchedule: 24}}})
+		})
+		tooMany := map[string]string{}
+		for i := range 11 {
+			tooMany[fmt.Sprintf("tag%02d", i)] = "x"
+		}
+		expectStatus(t, 400, "replace-company", func() error {
+			_, err := client.ReplaceCompany(ctx, f.companyID, codat.CompanyRequest{Name: "Tagged Ltd", Tags: tooMany})
+			return err
+		})
+		recorder.setExpectInvalidRequest(false)
+	})
+
+	t.Run("wrong and rotated keys", func(t *testing.T) {
+		f := newContractFixture(t, ctx, client, emu)
+		wrong := newClient("not-the-emulator-key")
+		for _, op := range ops {
+			expectStatus(t, 401, op.id, func() error { return op.success(ctx, wrong, f) })
+		}
+		// A key that was valid and has been replaced answers 403.
+		old := emu.APIKey()
+		emu.SetAPIKey("rotated-" + old)
+		defer emu.SetAPIKey(old)
+		expectStatus(t, 403, "get-company", func() error { _, err := client.GetCompany(ctx, f.companyID); return err })
+	})
+
+	t.Run("statuses every operation can return", func(t *testing.T) {
+		for _, status := range genericErrors[1:] { // 401 comes from a wrong key above
+			f := newContractFixture(t, ctx, client, emu)
+			for _, op := range ops {
+				if err := emu.ScriptFaults(emulator.ScriptedFault{Route: op.route, Status: status, RetryAfter: "1", Count: 1}); err != nil {
+					t.Fatalf("%s: scripting %d: %v", op.id, status, err)
+				}
+				expectStatus(t, status, op.id, func() error { return op.success(ctx, client, f) })
+			}
+		}
+	})
+
+	report := recorder.coverage(ops)
+	t.Logf("contract coverage (operation: statuses exercised):\n%s", report)
+	recorder.mu.Lock()
+	defer recorder.mu.Unlock()
+	for _, v := range recorder.violations {
+		t.Errorf("OpenAPI violation: %s", v)
+	}
+	for i, d := range toleratedDeviations {
+		if recorder.used[i] == 0 {
+			t.Errorf("tolerated deviation never needed, remove it: %s", d.reason)
+		}
+	}
+	for _, op := range ops {
+		for _, status := range genericErrors {
+			if recorder.covered[exchange{op.id, status}] == 0 {
+				t.Errorf("%s never answered %d", op.id, status)
+			}
+		}
+	}
+}
+
+// newContractFixture makes a company with a linked Xero connection whose
+// first sync has finished.
+func newContractFixture(t *testing.T, ctx context.Context, c *codat.Client, emu *emulator.Emulator) *contractFixture {
+	t.Helper()
+	company, err := c.CreateCompany(ctx, codat.CompanyRequest{Name: "Contract Bakery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := c.CreateConnection(ctx, company.ID, "gbol")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := emu.Authorize(company.ID, conn.ID); err != nil {
+		t.Fatal(err)
+	}
+	pulls, err := c.ListPullOperations(ctx, company.ID, codat.ListOptions{})
+	if err != nil || len(pulls) == 0 {
+		t.Fatalf("no pull operation after authorising: %v", err)
+	}
+	profile, err := c.GetProfileSyncSettings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &contractFixture{companyID: company.ID, connectionID: conn.ID, datasetID: pulls[0].ID, clientID: profile.ClientID}
+}
+
+func expectStatus(t *testing.T, want int, operation string, call func() error) {
+	t.Helper()
+	err := call()
+	if got := codat.StatusCode(err); got != want {
+		t.Errorf("%s: got status %d (%v), want %d", operation, got, err, want)
+	}
+}
+
+func (c *contractRecorder) setExpectInvalidRequest(v bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.expectInvalidRequest = v
+}
+
+// coverage renders which statuses each operation answered with.
+func (c *contractRecorder) coverage(ops []contractOperation) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var b strings.Builder
+	total := 0
+	for _, op := range ops {
+		var statuses []int
+		for ex := range c.covered {
+			if ex.operation == op.id {
+				statuses = append(statuses, ex.status)
+			}
+		}
+		sort.Ints(statuses)
+		total += len(statuses)
+		fmt.Fprintf(&b, "  %-28s %v\n", op.id, statuses)
+	}
+	fmt.Fprintf(&b, "  %d operations, %d operation×status pairs", len(ops), total)
+	return b.String()
+}
