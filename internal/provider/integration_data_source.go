@@ -1,0 +1,63 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+var _ datasource.DataSourceWithConfigure = (*integrationDataSource)(nil)
+
+// NewIntegrationDataSource is the codat_integration data source: one platform
+// of Codat's catalogue, by key.
+func NewIntegrationDataSource() datasource.DataSource { return &integrationDataSource{} }
+
+type integrationDataSource struct {
+	data *providerData
+}
+
+func (d *integrationDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_integration"
+}
+
+func (d *integrationDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "One platform (integration) Codat can connect a company to, by its 4-letter key. " +
+			"Use it to check a key before creating companies on it (an unknown key fails with the nearest valid keys) or to read the platform's name and logo.\n\n" +
+			"It reads the catalogue that `codat_integrations` reads, once per Terraform run, however many of these data sources there are.",
+		Attributes: integrationAttributes(schema.StringAttribute{
+			MarkdownDescription: "The platform key: four lower-case letters such as `gbol` (Xero) or `mqjo` (Codat's accounting sandbox). " +
+				"The `codat_integrations` data source lists every key; an unknown key fails with the nearest ones.",
+			Required:   true,
+			Validators: []validator.String{platformKeyValidator()},
+		}),
+	}
+}
+
+func (d *integrationDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *integrationDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var config integrationModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() || requireClient(d.data, &resp.Diagnostics) == nil {
+		return
+	}
+	catalogue, err := d.data.integrations(ctx)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Cannot list Codat integrations", err)
+		return
+	}
+	key := config.Key.ValueString()
+	in, ok := findPlatform(catalogue, key)
+	if !ok {
+		resp.Diagnostics.AddAttributeError(path.Root("key"), "Unknown Codat platform key", unknownPlatformKeyDetail(catalogue, key))
+		return
+	}
+	state := newIntegrationModel(in)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}

@@ -1,0 +1,165 @@
+// Package provider is the Terraform provider for Codat: the provider block,
+// its resources and data sources. It calls internal/codat for every request
+// and never builds a URL or decodes JSON itself.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/codat-community/terraform-provider-codat/internal/codat"
+)
+
+// Address is the provider's registry address.
+const Address = "registry.terraform.io/codat-community/codat"
+
+// Environment variables read when the provider block leaves a setting out.
+const (
+	envAPIKey  = "CODAT_API_KEY"
+	envBaseURL = "CODAT_BASE_URL"
+)
+
+var _ provider.ProviderWithValidateConfig = (*codatProvider)(nil)
+
+type codatProvider struct {
+	version string
+}
+
+type providerModel struct {
+	APIKey       types.String `tfsdk:"api_key"`
+	BaseURL      types.String `tfsdk:"base_url"`
+	MaxRetries   types.Int64  `tfsdk:"max_retries"`
+	MaxRetryWait types.String `tfsdk:"max_retry_wait"`
+}
+
+// New returns a constructor of the provider for providerserver.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &codatProvider{version: version} }
+}
+
+func (p *codatProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "codat"
+	resp.Version = p.version
+}
+
+func (p *codatProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manage [Codat](https://www.codat.io) companies, their platform connections and their data syncs.",
+		Attributes: map[string]schema.Attribute{
+			"api_key": schema.StringAttribute{
+				MarkdownDescription: "Codat API key, as shown in the Codat Portal (not Base64-encoded). Defaults to the `" + envAPIKey + "` environment variable. It is sent only over https (or plain http to a loopback address such as the local emulator) and never written to logs or state.",
+				Optional:            true,
+				Sensitive:           true,
+			},
+			"base_url": schema.StringAttribute{
+				MarkdownDescription: "Base URL of the Codat API. Defaults to the `" + envBaseURL + "` environment variable, then `" + codat.DefaultBaseURL + "`. Must be https, except for a loopback host (the local emulator).",
+				Optional:            true,
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a rate limit (429, honouring `Retry-After`), a timeout (408), a server error (5xx) or a dropped connection. Creates are retried only when Codat cannot have acted on them. `0` disables retries. Defaults to %d.", codat.DefaultMaxRetries),
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.Between(0, 50)},
+			},
+			"max_retry_wait": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("Longest time one request may take with its retries, counted from its first attempt, as a Go duration such as `90s` or `10m`. A retry that would end later is not started. Defaults to `%s`.", codat.DefaultMaxElapsed),
+				Optional:            true,
+				Validators:          []validator.String{durationValidator{min: time.Second}},
+			},
+		},
+	}
+}
+
+// ValidateConfig checks the block at plan time, before any request.
+func (p *codatProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
+	var config providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !config.BaseURL.IsNull() && !config.BaseURL.IsUnknown() {
+		if err := codat.ValidateBaseURL(config.BaseURL.ValueString()); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Codat base URL", err.Error())
+		}
+	}
+	if !config.APIKey.IsNull() && !config.APIKey.IsUnknown() && config.APIKey.ValueString() == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Empty Codat API key",
+			"api_key is set to an empty string. Set it to the key shown in the Codat Portal, or leave it out to use the "+envAPIKey+" environment variable.")
+	}
+}
+
+func (p *codatProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var config providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// A key or URL that comes from another resource is unknown until that
+	// resource is applied; resources then report that they cannot act yet.
+	if config.APIKey.IsUnknown() || config.BaseURL.IsUnknown() || config.MaxRetries.IsUnknown() || config.MaxRetryWait.IsUnknown() {
+		return
+	}
+
+	apiKey := stringOrEnv(config.APIKey, envAPIKey)
+	if apiKey == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Missing Codat API key",
+			"Set api_key in the provider block or the "+envAPIKey+" environment variable to a key from the Codat Portal (Developers > API keys). "+
+				"To try the provider without an account, run the local emulator (make demo, or go run ./cmd/codat-emulator) and point base_url at it.")
+		return
+	}
+	retry := codat.RetryPolicy{}
+	if !config.MaxRetries.IsNull() {
+		retry.MaxRetries = int(config.MaxRetries.ValueInt64())
+		if retry.MaxRetries == 0 {
+			retry.MaxRetries = -1 // the client reads 0 as "default"
+		}
+	}
+	if !config.MaxRetryWait.IsNull() {
+		wait, _ := time.ParseDuration(config.MaxRetryWait.ValueString()) // validated at plan time
+		retry.MaxElapsed = wait
+	}
+	client, err := codat.New(codat.Config{
+		BaseURL:   stringOrEnv(config.BaseURL, envBaseURL),
+		APIKey:    apiKey,
+		UserAgent: "terraform-provider-codat/" + p.version,
+		Retry:     retry,
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot configure the Codat provider", err.Error())
+		return
+	}
+	data := newProviderData(client)
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+func (p *codatProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+	}
+}
+
+func (p *codatProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		NewIntegrationsDataSource,
+		NewIntegrationDataSource,
+		NewCompanyInfoDataSource,
+	}
+}
+
+// stringOrEnv returns the configured value, else the environment variable.
+func stringOrEnv(value types.String, env string) string {
+	if !value.IsNull() {
+		return value.ValueString()
+	}
+	return os.Getenv(env)
+}

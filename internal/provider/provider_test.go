@@ -1,0 +1,119 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/codat-community/terraform-provider-codat/internal/codat"
+	"github.com/codat-community/terraform-provider-codat/internal/emulator"
+)
+
+// testAccProviderFactories serves the provider in-process to the real
+// Terraform CLI that terraform-plugin-testing drives.
+var testAccProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"codat": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// TestMain makes the acceptance tests hermetic: they always run (the emulator
+// makes them cheap), use the Terraform on PATH, and never try a download,
+// which fails offline with an unhelpful error.
+func TestMain(m *testing.M) {
+	if err := prepareTerraform(); err != nil {
+		fmt.Fprintln(os.Stderr, "acceptance tests:", err)
+		os.Exit(1)
+	}
+	os.Exit(m.Run())
+}
+
+func prepareTerraform() error {
+	if os.Getenv("TF_ACC") == "" {
+		os.Setenv("TF_ACC", "1")
+	}
+	os.Setenv("CHECKPOINT_DISABLE", "1")
+	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
+		tf, err := exec.LookPath("terraform")
+		if err != nil {
+			return fmt.Errorf("no terraform on PATH: install the Terraform CLI (1.x) or set TF_ACC_TERRAFORM_PATH; the tests do not download it")
+		}
+		os.Setenv("TF_ACC_TERRAFORM_PATH", tf)
+	}
+	if cfg := os.Getenv("TF_CLI_CONFIG_FILE"); cfg == "" || !fileExists(cfg) {
+		dir, err := os.MkdirTemp("", "codat-tf-cli")
+		if err != nil {
+			return err
+		}
+		empty := filepath.Join(dir, "terraformrc")
+		if err := os.WriteFile(empty, nil, 0o600); err != nil {
+			return err
+		}
+		os.Setenv("TF_CLI_CONFIG_FILE", empty)
+	}
+	return nil
+}
+
+func fileExists(name string) bool {
+	_, err := os.Stat(name)
+	return err == nil
+}
+
+// testEnv is where one acceptance test sends its requests: an in-process
+// emulator by default, or real Codat when CODAT_API_KEY is set and
+// CODAT_TEST_EMULATOR is not "1".
+type testEnv struct {
+	BaseURL  string
+	APIKey   string
+	Emulator *emulator.Emulator // nil against real Codat
+	Client   *codat.Client      // for checks made outside Terraform
+}
+
+func newTestEnv(t *testing.T) *testEnv {
+	t.Helper()
+	if key := os.Getenv("CODAT_API_KEY"); key != "" && os.Getenv("CODAT_TEST_EMULATOR") != "1" {
+		return newEnvClient(t, &testEnv{BaseURL: os.Getenv("CODAT_BASE_URL"), APIKey: key})
+	}
+	emu := emulator.New(emulator.Options{SyncStepDuration: emulator.NoSyncDelay})
+	server := httptest.NewServer(emu)
+	t.Cleanup(server.Close)
+	return newEnvClient(t, &testEnv{BaseURL: server.URL, APIKey: emu.APIKey(), Emulator: emu})
+}
+
+func newEnvClient(t *testing.T, env *testEnv) *testEnv {
+	t.Helper()
+	client, err := codat.New(codat.Config{BaseURL: env.BaseURL, APIKey: env.APIKey, UserAgent: "terraform-provider-codat/acceptance-test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Client = client
+	return env
+}
+
+// requireEmulator skips a test that drives Codat out of band (a business
+// authorising, a connection deauthorised, injected faults): only the
+// emulator's control endpoints can do that.
+func (env *testEnv) requireEmulator(t *testing.T) {
+	t.Helper()
+	if env.Emulator == nil {
+		t.Skip("needs the local emulator's control endpoints; unset CODAT_API_KEY or set CODAT_TEST_EMULATOR=1")
+	}
+}
+
+// providerBlock configures the provider for this environment. The key is
+// passed in HCL only for the emulator; against real Codat it comes from
+// CODAT_API_KEY so it never appears in a test's config.
+func (env *testEnv) providerBlock() string {
+	if env.Emulator == nil {
+		return "provider \"codat\" {}\n"
+	}
+	return fmt.Sprintf("provider \"codat\" {\n  base_url = %q\n  api_key  = %q\n}\n", env.BaseURL, env.APIKey)
+}
+
+// ctx is a context for checks a test makes outside Terraform.
+func (env *testEnv) ctx(t *testing.T) context.Context { return t.Context() }
