@@ -1,0 +1,1075 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/codat-community/terraform-provider-codat/internal/codat"
+	"github.com/codat-community/terraform-provider-codat/internal/emulator"
+)
+
+const companyAddr = "codat_company.test"
+
+// Emulator request-count keys.
+const (
+	routeCreateCompany    = "POST /companies"
+	routeDeleteCompany    = "DELETE /companies/{companyId}"
+	routeReplaceCompany   = "PUT /companies/{companyId}"
+	routeCreateConnection = "POST /companies/{companyId}/connections"
+	routeDeleteConnection = "DELETE /companies/{companyId}/connections/{connectionId}"
+)
+
+// companyConfig is the provider block and one codat_company "test" with body.
+func companyConfig(env *testEnv, body string) string {
+	return env.providerBlock() + "resource \"codat_company\" \"test\" {\n" + body + "\n}\n"
+}
+
+// messageRE matches text in a diagnostic as Terraform prints it, wrapped at
+// 78 columns: any space in text may be a line break.
+func messageRE(text string) *regexp.Regexp {
+	return regexp.MustCompile(strings.ReplaceAll(regexp.QuoteMeta(text), " ", `\s+`))
+}
+
+func attrPath(name string) tfjsonpath.Path { return tfjsonpath.New(name) }
+
+// expectState is a shorthand for one ExpectKnownValue on the test company.
+func expectState(name string, value knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(companyAddr, tfjsonpath.New(name), value)
+}
+
+func expectPlanned(name string, value knownvalue.Check) plancheck.PlanCheck {
+	return plancheck.ExpectKnownValue(companyAddr, tfjsonpath.New(name), value)
+}
+
+// expectQuietUpdate says the plan updates the company in place and keeps the
+// values that do not change known, so the plan shows no "(known after
+// apply)" noise for them.
+func expectQuietUpdate(keepConnection bool) []plancheck.PlanCheck {
+	checks := []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction(companyAddr, plancheck.ResourceActionUpdate),
+		expectPlanned("id", knownvalue.NotNull()),
+		expectPlanned("redirect", knownvalue.NotNull()),
+		expectPlanned("created", knownvalue.NotNull()),
+		expectPlanned("status", knownvalue.NotNull()),
+		expectPlanned("connections", knownvalue.NotNull()),
+	}
+	if keepConnection {
+		checks = append(checks, expectPlanned("connection_id", knownvalue.NotNull()), expectPlanned("link_url", knownvalue.NotNull()))
+	}
+	return checks
+}
+
+// capture copies attributes of the test company from state into the given
+// variables, for later steps and out-of-band calls.
+func capture(into map[string]*string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[companyAddr]
+		if !ok {
+			return fmt.Errorf("%s is not in state", companyAddr)
+		}
+		for name, dst := range into {
+			*dst = rs.Primary.Attributes[name]
+		}
+		return nil
+	}
+}
+
+// checkMatchesAPI compares the test company's state with what Codat holds.
+func checkMatchesAPI(t *testing.T, env *testEnv) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[companyAddr]
+		if !ok {
+			return fmt.Errorf("%s is not in state", companyAddr)
+		}
+		a := rs.Primary.Attributes
+		c, err := env.Client.GetCompany(env.ctx(t), a["id"])
+		if err != nil {
+			return fmt.Errorf("reading company %s from the API: %w", a["id"], err)
+		}
+		want := map[string]string{
+			"name": c.Name, "description": c.Description, "redirect": c.Redirect, "created": c.Created,
+			"last_sync": c.LastSync, "tags.%": strconv.Itoa(len(c.Tags)), "connections.#": strconv.Itoa(len(c.DataConnections)),
+			"status": statusBlank, "link_url": "",
+		}
+		if a["tags.%"] == "" && len(c.Tags) == 0 {
+			want["tags.%"] = ""
+		}
+		for k, v := range c.Tags {
+			want["tags."+k] = v
+		}
+		for i, conn := range c.DataConnections {
+			p := fmt.Sprintf("connections.%d.", i)
+			want[p+"id"], want[p+"status"], want[p+"link_url"] = conn.ID, conn.Status, conn.LinkURL
+			want[p+"platform_key"], want[p+"platform_name"], want[p+"source_type"] = conn.IntegrationKey, conn.PlatformName, conn.SourceType
+			want[p+"created"], want[p+"last_sync"] = conn.Created, conn.LastSync
+			if conn.ID == a["connection_id"] {
+				want["status"], want["link_url"] = conn.Status, conn.LinkURL
+			}
+		}
+		if id := a["connection_id"]; id != "" && findConnection(c.DataConnections, id) == nil {
+			return fmt.Errorf("connection_id %s is not one of the company's connections at Codat", id)
+		}
+		for k, v := range want {
+			if a[k] != v {
+				return fmt.Errorf("%s: state has %q, Codat has %q", k, a[k], v)
+			}
+		}
+		return nil
+	}
+}
+
+// checkDestroyed is a CheckDestroy: every company Terraform managed is gone.
+func checkDestroyed(t *testing.T, env *testEnv) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for addr, rs := range s.RootModule().Resources {
+			if rs.Type != "codat_company" {
+				continue
+			}
+			_, err := env.Client.GetCompany(env.ctx(t), rs.Primary.ID)
+			if !codat.IsNotFound(err) {
+				return fmt.Errorf("%s (%s) still exists at Codat after destroy (err = %v)", addr, rs.Primary.ID, err)
+			}
+		}
+		return nil
+	}
+}
+
+// routeCount is how many requests the emulator served on route since the
+// last ResetRequestCounts.
+func routeCount(env *testEnv, route string) int {
+	return env.Emulator.RequestCounts().Routes[route]
+}
+
+func expectRouteCount(t *testing.T, env *testEnv, route string, want int) {
+	t.Helper()
+	if got := routeCount(env, route); got != want {
+		t.Errorf("%s: %d requests, want %d (all: %v)", route, got, want, env.Emulator.RequestCounts().Routes)
+	}
+}
+
+// betweenPlanAndApply runs fn after the plan was made and before it is
+// applied, as a change at Codat would happen while a plan waits for review.
+type betweenPlanAndApply func() error
+
+func (f betweenPlanAndApply) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	resp.Error = f()
+}
+
+func TestAccCompany_withoutPlatform(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	config := companyConfig(env, `
+  name        = "Acme Trading Ltd"
+  description = "Invoice finance applicant"
+  tags        = { region = "uk", team = "lending" }`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviderFactories,
+		CheckDestroy:             checkDestroyed(t, env),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(companyAddr, plancheck.ResourceActionCreate),
+					expectPlanned("status", knownvalue.StringExact("Blank")),
+					expectPlanned("connection_id", knownvalue.Null()),
+					expectPlanned("link_url", knownvalue.Null()),
+					expectPlanned("platform_company_name", knownvalue.Null()),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectState("name", knownvalue.StringExact("Acme Trading Ltd")),
+					expectState("description", knownvalue.StringExact("Invoice finance applicant")),
+					expectState("tags", knownvalue.MapExact(map[string]knownvalue.Check{
+						"region": knownvalue.StringExact("uk"), "team": knownvalue.StringExact("lending"),
+					})),
+					expectState("status", knownvalue.StringExact("Blank")),
+					expectState("platform_key", knownvalue.Null()),
+					expectState("connection_id", knownvalue.Null()),
+					expectState("connections", knownvalue.ListExact([]knownvalue.Check{})),
+					expectState("deletion_protection", knownvalue.Bool(false)),
+					expectState("redirect", knownvalue.StringRegexp(regexp.MustCompile(`^https?://`))),
+				},
+				Check: checkMatchesAPI(t, env),
+			},
+			{
+				ResourceName:      companyAddr,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+		},
+	})
+}
+
+func TestAccCompany_withPlatform(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviderFactories,
+		CheckDestroy:             checkDestroyed(t, env),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: env.Emulator.ResetRequestCounts,
+				Config: companyConfig(env, `
+  name         = "Acme Trading Ltd"
+  platform_key = "gbol"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(companyAddr, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectState("platform_key", knownvalue.StringExact("gbol")),
+					expectState("status", knownvalue.StringExact("PendingAuth")),
+					expectState("connection_id", knownvalue.NotNull()),
+					expectState("link_url", knownvalue.StringRegexp(regexp.MustCompile(`/connections/.+/start$`))),
+					expectState("last_sync", knownvalue.Null()),
+					expectState("connections", knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"platform_key":  knownvalue.StringExact("gbol"),
+						"platform_name": knownvalue.StringExact("Xero"),
+						"source_type":   knownvalue.StringExact("Accounting"),
+						"status":        knownvalue.StringExact("PendingAuth"),
+						"created":       knownvalue.NotNull(),
+						"last_sync":     knownvalue.Null(),
+					})})),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkMatchesAPI(t, env),
+					func(*terraform.State) error {
+						// Two writes: the company, then its connection.
+						expectRouteCount(t, env, routeCreateCompany, 1)
+						expectRouteCount(t, env, routeCreateConnection, 1)
+						return nil
+					},
+				),
+			},
+			{
+				ResourceName:      companyAddr,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+		},
+	})
+}
+
+func TestAccCompany_updateInPlace(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	var id string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviderFactories,
+		CheckDestroy:             checkDestroyed(t, env),
+		Steps: []resource.TestStep{
+			{
+				Config: companyConfig(env, `
+  name         = "Acme"
+  description  = "first"
+  tags         = { a = "1", b = "2" }
+  platform_key = "gbol"`),
+				Check: resource.ComposeTestCheckFunc(checkMatchesAPI(t, env), capture(map[string]*string{"id": &id})),
+			},
+			{
+				// Name, description and tags change in place; nothing else
+				// is "known after apply".
+				PreConfig: env.Emulator.ResetRequestCounts,
+				Config: companyConfig(env, `
+  name         = "Acme Trading, Ltd."
+  description  = "second"
+  tags         = { a = "1", c = "3" }
+  platform_key = "gbol"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: expectQuietUpdate(true)},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectState("id", knownvalue.StringFunc(func(v string) error {
+						if v != id {
+							return fmt.Errorf("id changed from %s to %s", id, v)
+						}
+						return nil
+					})),
+					expectState("name", knownvalue.StringExact("Acme Trading, Ltd.")),
+					expectState("tags", knownvalue.MapExact(map[string]knownvalue.Check{"a": knownvalue.StringExact("1"), "c": knownvalue.StringExact("3")})),
+				},
+				Check: resource.ComposeTestCheckFunc(checkMatchesAPI(t, env), func(*terraform.State) error {
+					expectRouteCount(t, env, routeReplaceCompany, 1)
+					expectRouteCount(t, env, routeCreateConnection, 0)
+					return nil
+				}),
+			},
+			{
+				// Removing description and tags clears them at Codat.
+				Config: companyConfig(env, `
+  name         = "Acme Trading, Ltd."
+  platform_key = "gbol"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: expectQuietUpdate(true)},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectState("description", knownvalue.Null()),
+					expectState("tags", knownvalue.Null()),
+				},
+				Check: resource.ComposeTestCheckFunc(checkMatchesAPI(t, env), func(*terraform.State) error {
+					c, err := env.Client.GetCompany(env.ctx(t), id)
+					if err != nil {
+						return err
+					}
+					if len(c.Tags) != 0 || c.Description != "" {
+						return fmt.Errorf("Codat still has tags %v and description %q", c.Tags, c.Description)
+					}
+					return nil
+				}),
+			},
+			{
+				// tags = {} is kept as written, with no inconsistent result
+				// and no perpetual diff.
+				Config: companyConfig(env, `
+  name         = "Acme Trading, Ltd."
+  tags         = {}
+  platform_key = "gbol"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectState("tags", knownvalue.MapExact(map[string]knownvalue.Check{})),
+				},
+				Check: checkMatchesAPI(t, env),
+			},
+		},
+	})
+}
+
+func TestAccCompany_platformChange(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	var id, gbolConn, qhygConn, gbolConn2 string
+	withPlatform := func(key string) string {
+		return companyConfig(env, "  name = \"Acme\"\n  platform_key = \""+key+"\"")
+	}
+	connectionIs := func(want *string) knownvalue.Check {
+		return knownvalue.StringFunc(func(v string) error {
+			if v != *want {
+				return fmt.Errorf("connection_id is %s, want %s", v, *want)
+			}
+			return nil
+		})
+	}
+	platformChange := []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction(companyAddr, plancheck.ResourceActionUpdate),
+		expectPlanned("id", knownvalue.NotNull()),
+		plancheck.ExpectUnknownValue(companyAddr, attrPath("connection_id")),
+		plancheck.ExpectUnknownValue(companyAddr, attrPath("connections")),
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviderFactories,
+		CheckDestroy:             checkDestroyed(t, env),
+		Steps: []resource.TestStep{
+			{
+				Config: withPlatform("gbol"),
+				Check:  capture(map[string]*string{"id": &id, "connection_id": &gbolConn}),
+			},
+			{
+				// The gbol connection was never linked: it is deleted. (The
+				// company is renamed at Codat after the plan: the apply puts
+				// the configured name back.)
+				Config: withPlatform("qhyg"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append(slices.Clone(platformChange), betweenPlanAndApply(func() error {
+					_, err := env.Client.ReplaceCompany(env.ctx(t), id, codat.CompanyRequest{Name: "Renamed Meanwhile"})
+					return err
+				}))},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectState("name", knownvalue.StringExact("Acme")),
+					expectState("status", knownvalue.StringExact("PendingAuth")),
+					expectState("connections", knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"platform_key": knownvalue.StringExact("qhyg"),
+					})})),
+				},
+				Check: resource.ComposeTestCheckFunc(checkMatchesAPI(t, env), capture(map[string]*string{"connection_id": &qhygConn}), func(*terraform.State) error {
+					if _, err := env.Client.GetConnection(env.ctx(t), id, gbolConn); !codat.IsNotFound(err) {
+						return fmt.Errorf("the PendingAuth gbol connection %s was not deleted (err = %v)", gbolConn, err)
+					}
+					return nil
+				}),
+			},
+			{
+				// The business links qhyg; switching back to gbol keeps it.
+				PreConfig: func() {
+					if err := env.Emulator.Authorize(id, qhygConn); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:           withPlatform("gbol"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: platformChange},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectState("status", knownvalue.StringExact("PendingAuth")),
+					expectState("connections", knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": connectionIs(&qhygConn), "status": knownvalue.StringExact("Linked")}),
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{"platform_key": knownvalue.StringExact("gbol"), "status": knownvalue.StringExact("PendingAuth")}),
+					})),
+				},
+				Check: resource.ComposeTestCheckFunc(checkMatchesAPI(t, env), capture(map[string]*string{"connection_id": &gbolConn2})),
+			},
+			{
+				// Back to qhyg: its linked connection is adopted, not
+				// duplicated, and the unused gbol one is deleted.
+				PreConfig:        env.Emulator.ResetRequestCounts,
+				Config:           withPlatform("qhyg"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: platformChange},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectState("connection_id", connectionIs(&qhygConn)),
+					expectState("status", knownvalue.StringExact("Linked")),
+					expectState("connections", knownvalue.ListSizeExact(1)),
+				},
+				Check: resource.ComposeTestCheckFunc(checkMatchesAPI(t, env), func(*terraform.State) error {
+					expectRouteCount(t, env, routeCreateConnection, 0)
+					expectRouteCount(t, env, routeDeleteConnection, 1)
+					return nil
+				}),
+			},
+			{
+				// Removing platform_key keeps the linked connection and its data.
+				Config: companyConfig(env, `  name = "Acme"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(companyAddr, plancheck.ResourceActionUpdate),
+					expectPlanned("connection_id", knownvalue.Null()),
+					expectPlanned("link_url", knownvalue.Null()),
+					expectPlanned("status", knownvalue.StringExact("Blank")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectState("connections", knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": connectionIs(&qhygConn), "status": knownvalue.StringExact("Linked")}),
+					})),
+				},
+				Check: checkMatchesAPI(t, env),
+			},
+		},
+	})
+}
+
+func TestAccCompany_importBlock(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	company, err := env.Client.CreateCompany(env.ctx(t), codat.CompanyRequest{Name: "Made Elsewhere", Description: "from the portal", Tags: map[string]string{"region": "uk"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := env.Client.CreateConnection(env.ctx(t), company.ID, "gbol")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviderFactories,
+		CheckDestroy:             checkDestroyed(t, env),
+		Steps: []resource.TestStep{{
+			Config: companyConfig(env, `
+  name         = "Made Elsewhere"
+  description  = "from the portal"
+  tags         = { region = "uk" }
+  platform_key = "gbol"`) + fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", companyAddr, company.ID),
+			// The company's only connection is adopted, so the import
+			// changes nothing.
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(companyAddr, plancheck.ResourceActionNoop),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectState("id", knownvalue.StringExact(company.ID)),
+				expectState("connection_id", knownvalue.StringExact(conn.ID)),
+				expectState("status", knownvalue.StringExact("PendingAuth")),
+			},
+			Check: checkMatchesAPI(t, env),
+		}},
+	})
+}
+
+func TestAccCompany_deletionProtection(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	var id string
+	protected := func(on bool) string {
+		return companyConfig(env, fmt.Sprintf("  name = \"Keep Me\"\n  deletion_protection = %t", on))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviderFactories,
+		CheckDestroy:             checkDestroyed(t, env),
+		Steps: []resource.TestStep{
+			{
+				Config: protected(true),
+				Check:  capture(map[string]*string{"id": &id}),
+			},
+			{
+				PreConfig:   env.Emulator.ResetRequestCounts,
+				Config:      env.providerBlock(),
+				ExpectError: messageRE("has deletion_protection = true, so Terraform will not delete it"),
+			},
+			{
+				PreConfig: func() {
+					expectRouteCount(t, env, routeDeleteCompany, 0)
+					if _, err := env.Client.GetCompany(env.ctx(t), id); err != nil {
+						t.Fatalf("the protected company is gone: %v", err)
+					}
+					env.Emulator.ResetRequestCounts()
+				},
+				// Switching protection off is an update with no request.
+				Config: protected(false),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(companyAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: func(*terraform.State) error {
+					expectRouteCount(t, env, routeReplaceCompany, 0)
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccCompany_deletedOutside(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	var id string
+	config := companyConfig(env, `  name = "Acme"`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviderFactories,
+		CheckDestroy:             checkDestroyed(t, env),
+		Steps: []resource.TestStep{
+			{Config: config, Check: capture(map[string]*string{"id": &id})},
+			{
+				PreConfig: func() {
+					if err := env.Client.DeleteCompany(env.ctx(t), id); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(companyAddr, plancheck.ResourceActionCreate),
+				}},
+				Check: checkMatchesAPI(t, env),
+			},
+		},
+	})
+}
+
+func TestAccCompany_renamedOutside(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	var id string
+	config := companyConfig(env, `
+  name        = "Acme"
+  description = "kept"`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviderFactories,
+		CheckDestroy:             checkDestroyed(t, env),
+		Steps: []resource.TestStep{
+			{Config: config, Check: capture(map[string]*string{"id": &id})},
+			{
+				PreConfig: func() {
+					if _, err := env.Client.ReplaceCompany(env.ctx(t), id, codat.CompanyRequest{Name: "Renamed In Portal", Description: "kept"}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(companyAddr, plancheck.ResourceActionUpdate),
+					expectPlanned("name", knownvalue.StringExact("Acme")),
+				}},
+				Check: checkMatchesAPI(t, env),
+			},
+		},
+	})
+}
+
+func TestAccCompany_statusChangesOutside(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	var id, conn string
+	config := companyConfig(env, `
+  name         = "Acme"
+  platform_key = "gbol"`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviderFactories,
+		CheckDestroy:             checkDestroyed(t, env),
+		Steps: []resource.TestStep{
+			{Config: config, Check: capture(map[string]*string{"id": &id, "connection_id": &conn})},
+			{
+				// The business authorises: refresh records it, no diff.
+				PreConfig: func() {
+					if err := env.Emulator.Authorize(id, conn); err != nil {
+						t.Fatal(err)
+					}
+					env.Emulator.ResetRequestCounts()
+				},
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectState("status", knownvalue.StringExact("Linked")),
+					expectState("last_sync", knownvalue.NotNull()),
+				},
+				Check: resource.ComposeTestCheckFunc(func(*terraform.State) error {
+					// The plan's refresh was one request: connections come
+					// inside the company.
+					if routes := env.Emulator.RequestCounts().Routes; len(routes) != 1 || routes["GET /companies/{companyId}"] != 1 {
+						return fmt.Errorf("refreshing one company took %v, want exactly one GET /companies/{companyId}", routes)
+					}
+					return nil
+				}, checkMatchesAPI(t, env)),
+			},
+			{
+				// The platform revokes access: the same.
+				PreConfig: func() {
+					if err := env.Emulator.SetConnectionStatus(id, conn, codat.StatusDeauthorized); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectState("status", knownvalue.StringExact("Deauthorized")),
+					expectState("connection_id", knownvalue.StringFunc(func(v string) error {
+						if v != conn {
+							return fmt.Errorf("connection_id changed to %s", v)
+						}
+						return nil
+					})),
+				},
+				Check: checkMatchesAPI(t, env),
+			},
+		},
+	})
+}
+
+func TestAccCompany_changesBetweenPlanAndApply(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	var id, conn string
+	config := func(description string) string {
+		return companyConfig(env, fmt.Sprintf("  name = \"Acme\"\n  description = %q\n  platform_key = \"gbol\"", description))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviderFactories,
+		CheckDestroy:             checkDestroyed(t, env),
+		Steps: []resource.TestStep{
+			{Config: config("one"), Check: capture(map[string]*string{"id": &id, "connection_id": &conn})},
+			{
+				// The plan shows status PendingAuth; the business authorises
+				// (and the first sync completes) before the apply. The apply
+				// must succeed, keeping the values it planned.
+				Config: config("two"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					expectPlanned("status", knownvalue.StringExact("PendingAuth")),
+					expectPlanned("last_sync", knownvalue.Null()),
+					betweenPlanAndApply(func() error { return env.Emulator.Authorize(id, conn) }),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectState("description", knownvalue.StringExact("two")),
+					expectState("status", knownvalue.StringExact("PendingAuth")),
+				},
+			},
+			{
+				// The next refresh records the change, without a diff.
+				Config:           config("two"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectState("status", knownvalue.StringExact("Linked")),
+					expectState("last_sync", knownvalue.NotNull()),
+				},
+				Check: checkMatchesAPI(t, env),
+			},
+		},
+	})
+}
+
+func TestAccCompany_connectionCreateFails(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	config := companyConfig(env, `
+  name         = "Acme"
+  platform_key = "gbol"`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviderFactories,
+		CheckDestroy:             checkDestroyed(t, env),
+		Steps: []resource.TestStep{
+			{
+				// Codat creates the connection but the answer is lost: the
+				// company is kept (not tainted) without a managed connection,
+				// and the next plan is an in-place update that fixes it.
+				PreConfig: func() {
+					if err := env.Emulator.ScriptFaults(emulator.ScriptedFault{Route: routeCreateConnection, DropAfterWrite: true}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectState("id", knownvalue.NotNull()),
+					expectState("connection_id", knownvalue.Null()),
+					expectState("link_url", knownvalue.Null()),
+					expectState("status", knownvalue.StringExact("Blank")),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(companyAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(companyAddr, attrPath("connection_id")),
+					expectPlanned("id", knownvalue.NotNull()),
+				}},
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				// The connection Codat did make is adopted, not duplicated.
+				PreConfig: env.Emulator.ResetRequestCounts,
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(companyAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectState("connection_id", knownvalue.NotNull()),
+					expectState("status", knownvalue.StringExact("PendingAuth")),
+					expectState("connections", knownvalue.ListSizeExact(1)),
+				},
+				Check: resource.ComposeTestCheckFunc(checkMatchesAPI(t, env), func(*terraform.State) error {
+					expectRouteCount(t, env, routeCreateConnection, 0)
+					return nil
+				}),
+			},
+		},
+	})
+}
+
+func TestAccCompany_validation(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	elevenTags := make([]string, 11)
+	for i := range elevenTags {
+		elevenTags[i] = fmt.Sprintf("t%d = \"v\"", i)
+	}
+	cases := []struct {
+		body string
+		want string
+	}{
+		{`name = "Acme (UK) Ltd"`, `name "Acme (UK) Ltd" contains "(", ")", which Codat does not allow`},
+		{`name = "Acme\tLtd"`, `contains a tab, which Codat does not allow`},
+		{`name = " Acme"`, `starts or ends with a space`},
+		{`temporary_name = "Lead #42"`, `temporary_name "Lead #42" contains "#"`},
+		{"name = \"Acme\"\n  description = \"\"", `description is set to an empty string`},
+		{"name = \"Acme\"\n  tags = {" + strings.Join(elevenTags, ", ") + "}", `map must contain at most 10 elements`},
+		{"name = \"Acme\"\n  tags = { " + strings.Repeat("k", 28) + " = \"v\" }", `UTF-8 character count must be between 1 and 27`},
+		{"name = \"Acme\"\n  tags = { k = \"" + strings.Repeat("v", 101) + "\" }", `UTF-8 character count must be at most 100`},
+		{"name = \"Acme\"\n  platform_key = \"Xero\"", `must be a Codat platform key: four lower-case letters`},
+		{"name = \"Acme\"\n  temporary_name = \"Lead 42\"", `Exactly one of these attributes must be configured: [name,temporary_name]`},
+		{`description = "no name"`, `Exactly one of these attributes must be configured: [name,temporary_name]`},
+		{"name = \"Acme\"\n  name_from_platform = \"legal_name\"", `Attribute "temporary_name" must be specified when "name_from_platform" is specified`},
+		{"temporary_name = \"Lead 42\"\n  name_from_platform = \"trading_name\"", `value must be one of: ["company_name" "legal_name"]`},
+	}
+	steps := make([]resource.TestStep, 0, len(cases))
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{
+			Config:      companyConfig(env, "  "+c.body),
+			PlanOnly:    true,
+			ExpectError: messageRE(c.want),
+		})
+	}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviderFactories, Steps: steps})
+	if env.Emulator != nil {
+		if n := env.Emulator.RequestCounts().Total; n != 0 {
+			t.Errorf("plan-time validation sent %d requests to Codat, want 0", n)
+		}
+	}
+}
+
+func TestAccCompany_unknownPlatform(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	noCompanies := func() {
+		list, err := env.Client.ListCompanies(env.ctx(t), codat.ListCompaniesOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) != 0 {
+			t.Fatalf("%d companies were created, want none", len(list))
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// Known at plan time: the plan fails, naming the nearest keys.
+				Config: companyConfig(env, `
+  name         = "Acme"
+  platform_key = "xero"`),
+				ExpectError: regexp.MustCompile(`Unknown Codat platform(?s:.*)no platform \(integration\) with the key\s+"xero".(?s:.*)Did\s+you\s+mean\s+"gbol"\s+\(Xero\)`),
+			},
+			{
+				// Known only at apply: checked before anything is created.
+				PreConfig: noCompanies,
+				Config: env.providerBlock() + `
+resource "terraform_data" "platform" {
+  input = "qhgy"
+}
+resource "codat_company" "test" {
+  name         = "Acme"
+  platform_key = terraform_data.platform.output
+}`,
+				// (Terraform plans again at apply with the key known, so the
+				// same check stops it before Create.)
+				ExpectError: regexp.MustCompile(`Unknown Codat platform(?s:.*)"qhgy"(?s:.*)Did\s+you\s+mean\s+(?s:.*)"qhyg"\s+\(QuickBooks\s+Online\)`),
+			},
+			{
+				PreConfig: noCompanies,
+				Config:    env.providerBlock(),
+			},
+		},
+	})
+}
+
+func TestAccCompany_wrongAPIKey(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	const badKey = "not-the-key-0123456789"
+	sawError := false
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviderFactories,
+		// ErrorCheck sees the whole message, to prove the key is not in it.
+		ErrorCheck: func(err error) error {
+			msg := err.Error()
+			switch {
+			case strings.Contains(msg, badKey):
+				return fmt.Errorf("the error shows the API key: %w", err)
+			case !messageRE("Codat rejected the API key (HTTP 401)").MatchString(msg):
+				return fmt.Errorf("the error does not say the key was rejected: %w", err)
+			case !strings.Contains(msg, "Could not create Codat company"):
+				return fmt.Errorf("the error does not say what failed: %w", err)
+			}
+			sawError = true
+			return nil
+		},
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf("provider \"codat\" {\n  base_url = %q\n  api_key  = %q\n}\n", env.BaseURL, badKey) +
+				"resource \"codat_company\" \"test\" {\n  name = \"Acme\"\n}\n",
+		}},
+	})
+	if !sawError {
+		t.Error("applying with a wrong API key did not fail")
+	}
+}
+
+// authoriseOnLinkPage does what the business does: open the connection's
+// link_url and press Authorise.
+func authoriseOnLinkPage(t *testing.T, linkURL string) {
+	t.Helper()
+	resp, err := http.Get(linkURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %v", linkURL, resp.StatusCode, err)
+	}
+	m := regexp.MustCompile(`<form method="post" action="([^"]+)"><button[^>]*id="authorise"`).FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("no Authorise form on the link page:\n%s", page)
+	}
+	resp, err = http.PostForm(string(m[1]), url.Values{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("authorising: HTTP %d", resp.StatusCode)
+	}
+}
+
+func TestAccCompany_temporaryName(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	var id, linkURL, platformName, legalName string
+	config := func(extra string) string {
+		return companyConfig(env, "  temporary_name = \"Onboarding 1234\"\n  platform_key = \"gbol\"\n"+extra)
+	}
+	nameIs := func(want *string) knownvalue.Check {
+		return knownvalue.StringFunc(func(v string) error {
+			if v != *want {
+				return fmt.Errorf("got %q, want %q", v, *want)
+			}
+			return nil
+		})
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviderFactories,
+		CheckDestroy:             checkDestroyed(t, env),
+		Steps: []resource.TestStep{
+			{
+				// Created under the temporary name, known at plan time.
+				Config: config(""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					expectPlanned("name", knownvalue.StringExact("Onboarding 1234")),
+					expectPlanned("platform_company_name", knownvalue.Null()),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectState("name", knownvalue.StringExact("Onboarding 1234")),
+					expectState("platform_company_name", knownvalue.Null()),
+				},
+				Check: resource.ComposeTestCheckFunc(checkMatchesAPI(t, env), capture(map[string]*string{"id": &id, "link_url": &linkURL})),
+			},
+			{
+				// The business authorises on the link page and the first
+				// sync completes: the plan renames the company in place.
+				PreConfig: func() {
+					authoriseOnLinkPage(t, linkURL)
+					info, err := env.Client.GetCompanyInfo(env.ctx(t), id)
+					if err != nil {
+						t.Fatalf("company info after the first sync: %v", err)
+					}
+					platformName, legalName = info.CompanyName, sanitizeCompanyName(info.CompanyLegalName)
+				},
+				Config: config(""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(companyAddr, plancheck.ResourceActionUpdate),
+					expectPlanned("name", nameIs(&platformName)),
+					expectPlanned("platform_company_name", nameIs(&platformName)),
+					expectPlanned("status", knownvalue.StringExact("Linked")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{expectState("name", nameIs(&platformName))},
+				Check:             checkMatchesAPI(t, env),
+			},
+			{
+				// Renamed outside Terraform: the plan renames it back.
+				PreConfig: func() {
+					if _, err := env.Client.ReplaceCompany(env.ctx(t), id, codat.CompanyRequest{Name: "Someone Else"}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config(""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(companyAddr, plancheck.ResourceActionUpdate),
+					expectPlanned("name", nameIs(&platformName)),
+				}},
+				Check: checkMatchesAPI(t, env),
+			},
+			{
+				// The legal name instead: read again at apply.
+				Config: config(`  name_from_platform = "legal_name"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(companyAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(companyAddr, attrPath("name")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{expectState("name", nameIs(&legalName))},
+				Check:             checkMatchesAPI(t, env),
+			},
+			{
+				// Back to a name of our own.
+				Config: companyConfig(env, "  name = \"Bramble Holdings\"\n  platform_key = \"gbol\""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(companyAddr, plancheck.ResourceActionUpdate),
+					expectPlanned("name", knownvalue.StringExact("Bramble Holdings")),
+					expectPlanned("platform_company_name", knownvalue.Null()),
+				}},
+				Check: checkMatchesAPI(t, env),
+			},
+		},
+	})
+}
+
+func TestCompanyNameProblem(t *testing.T) {
+	for name, want := range map[string]string{
+		"Acme Trading, Ltd.":      "",
+		"O'Brien & Sons @ Home?!": "",
+		"Acme - 2":                "",
+		"Acme (UK)":               `contains "(", ")", which Codat does not allow (it would silently remove them)`,
+		"Café":                    `contains "é", which Codat does not allow (it would silently remove it)`,
+		"Acme\nLtd":               "contains a line break",
+		"Acme\x00":                "contains the control character U+0000",
+		"   ":                     "must contain at least one letter or digit",
+		"Acme ":                   "starts or ends with a space",
+	} {
+		got := companyNameProblem(name)
+		if (want == "") != (got == "") || !strings.Contains(got, want) {
+			t.Errorf("companyNameProblem(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+func TestSanitizeCompanyName(t *testing.T) {
+	for in, want := range map[string]string{
+		"Bramble Joinery Limited":  "Bramble Joinery Limited",
+		"Acme (UK) Ltd.":           "Acme UK Ltd.",
+		"Café\tBleu ":              "Caf Bleu",
+		" Smith & Co. [Holdings] ": "Smith & Co. Holdings",
+		"株式会社":                     "",
+	} {
+		got := sanitizeCompanyName(in)
+		if got != want {
+			t.Errorf("sanitizeCompanyName(%q) = %q, want %q", in, got, want)
+		}
+		if got != "" && companyNameProblem(got) != "" {
+			t.Errorf("sanitizeCompanyName(%q) = %q, which is not a valid name: %s", in, got, companyNameProblem(got))
+		}
+	}
+	if got := nameFor("Lead 1", "株式会社"); got != "Lead 1" {
+		t.Errorf("a platform name with nothing Codat keeps gives %q, want the temporary name", got)
+	}
+}
+
+func TestAdoptableConnection(t *testing.T) {
+	conns := []codat.Connection{
+		{ID: "unlinked", IntegrationKey: "gbol", Status: codat.StatusUnlinked, Created: "2020-01-01T00:00:00Z"},
+		{ID: "pending-old", IntegrationKey: "gbol", Status: codat.StatusPendingAuth, Created: "2021-01-01T00:00:00Z"},
+		{ID: "pending-new", IntegrationKey: "gbol", Status: codat.StatusPendingAuth, Created: "2022-01-01T00:00:00Z"},
+		{ID: "deauthorized", IntegrationKey: "gbol", Status: codat.StatusDeauthorized, Created: "2023-01-01T00:00:00Z"},
+		{ID: "other", IntegrationKey: "qhyg", Status: codat.StatusLinked},
+		{ID: "no-key", IntegrationID: "int-mqjo", Status: codat.StatusLinked},
+	}
+	pick := func(conns []codat.Connection, key string) string {
+		if c := adoptableConnection(conns, key, map[string]string{"int-mqjo": "mqjo"}); c != nil {
+			return c.ID
+		}
+		return ""
+	}
+	for _, tc := range []struct{ name, key, want string }{
+		{"deauthorized beats pending", "gbol", "deauthorized"},
+		{"linked", "qhyg", "other"},
+		{"key from the catalogue", "mqjo", "no-key"},
+		{"none", "fztf", ""},
+	} {
+		if got := pick(conns, tc.key); got != tc.want {
+			t.Errorf("%s: adopted %q, want %q", tc.name, got, tc.want)
+		}
+	}
+	if got := pick(conns[:3], "gbol"); got != "pending-old" {
+		t.Errorf("oldest pending: adopted %q, want pending-old", got)
+	}
+	if got := pick(conns[:1], "gbol"); got != "" {
+		t.Errorf("an Unlinked connection was adopted: %q", got)
+	}
+}
+
+func TestManagedConnectionChanges(t *testing.T) {
+	s, null, unknown := types.StringValue, types.StringNull(), types.StringUnknown()
+	for _, tc := range []struct {
+		name                      string
+		planKey, stateKey, connID types.String
+		want                      bool
+	}{
+		{"same platform", s("gbol"), s("gbol"), s("c1"), false},
+		{"no platform", null, null, null, false},
+		{"platform changes", s("qhyg"), s("gbol"), s("c1"), true},
+		{"platform removed", null, s("gbol"), s("c1"), true},
+		{"platform added", s("gbol"), null, null, true},
+		{"connection missing", s("gbol"), s("gbol"), null, true},
+		{"platform not known yet", unknown, s("gbol"), s("c1"), true},
+	} {
+		if got := managedConnectionChanges(tc.planKey, tc.stateKey, tc.connID); got != tc.want {
+			t.Errorf("%s: %t, want %t", tc.name, got, tc.want)
+		}
+	}
+}
