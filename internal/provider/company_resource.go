@@ -264,7 +264,20 @@ func (r *companyResource) Create(ctx context.Context, req resource.CreateRequest
 
 	state, diags := r.toModel(ctx, company, carry)
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(checkStored(ctx, name, plan, state)...)
+	if stored := checkStored(ctx, name, plan, state); stored.HasError() {
+		// An error here would taint the new company, and the next apply would
+		// delete it. Record the configured values instead, and warn: the next
+		// refresh reads what Codat holds and plans an in-place correction.
+		for _, d := range stored.Errors() {
+			resp.Diagnostics.AddWarning(d.Summary(), d.Detail()+"\n\nThe company was created; the next plan shows an in-place update back to the configured value.")
+		}
+		state.Name = types.StringValue(name)
+		if !plan.Name.IsUnknown() {
+			state.Name = plan.Name
+		}
+		state.Description = plan.Description
+		state.Tags = plan.Tags
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
@@ -612,8 +625,9 @@ func activeAccounting(ctx context.Context, data *providerData, conns []codat.Con
 
 // checkStored makes sure Codat stored the name, description and tags that
 // were sent. Terraform must not record values other than the configured
-// ones, and must not pretend Codat holds them either, so a difference is an
-// error (the state keeps what Codat holds).
+// ones, and must not pretend Codat holds them either, so after an update a
+// difference is an error (the state keeps what Codat holds); Create turns it
+// into a warning, since a failed create would taint the company.
 func checkStored(ctx context.Context, name string, plan, got companyModel) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if got.Name.ValueString() != name {
