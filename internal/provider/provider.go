@@ -146,6 +146,8 @@ func (p *codatProvider) Configure(ctx context.Context, req provider.ConfigureReq
 func (p *codatProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewCompanyResource,
+		NewSyncScheduleResource,
+		NewProfileSyncSettingsResource,
 	}
 }
 

@@ -76,10 +76,21 @@ type testEnv struct {
 
 func newTestEnv(t *testing.T) *testEnv {
 	t.Helper()
+	return newTestEnvWith(t, emulator.Options{})
+}
+
+// newTestEnvWith is newTestEnv with emulator options, such as
+// Plan: emulator.PlanFree. A zero SyncStepDuration means NoSyncDelay here.
+// Against real Codat the options are ignored.
+func newTestEnvWith(t *testing.T, opts emulator.Options) *testEnv {
+	t.Helper()
 	if key := os.Getenv("CODAT_API_KEY"); key != "" && os.Getenv("CODAT_TEST_EMULATOR") != "1" {
 		return newEnvClient(t, &testEnv{BaseURL: os.Getenv("CODAT_BASE_URL"), APIKey: key})
 	}
-	emu := emulator.New(emulator.Options{SyncStepDuration: emulator.NoSyncDelay})
+	if opts.SyncStepDuration == 0 {
+		opts.SyncStepDuration = emulator.NoSyncDelay
+	}
+	emu := emulator.New(opts)
 	server := httptest.NewServer(emu)
 	t.Cleanup(server.Close)
 	return newEnvClient(t, &testEnv{BaseURL: server.URL, APIKey: emu.APIKey(), Emulator: emu})

@@ -1,0 +1,257 @@
+package provider
+
+import (
+	"fmt"
+	"reflect"
+	"regexp"
+	"slices"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/codat-community/terraform-provider-codat/internal/codat"
+)
+
+const profileAddr = "codat_profile_sync_settings.test"
+
+func profileConfig(env *testEnv, dataTypes string) string {
+	return env.providerBlock() + fmt.Sprintf("resource \"codat_profile_sync_settings\" \"test\" {\n  data_types = {\n%s\n  }\n}\n", dataTypes)
+}
+
+// checkProfile checks the profile at Codat: every data type in changed as
+// given, every other one exactly as in unchanged.
+func checkProfile(t *testing.T, env *testEnv, unchanged []codat.SyncSetting, changed map[string]codat.SyncSetting) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		return checkSettings(profileSettings(t, env).Settings, unchanged, changed)
+	}
+}
+
+// checkProfileRestored is a CheckDestroy: the profile is exactly original.
+func checkProfileRestored(t *testing.T, env *testEnv, original *codat.ProfileSyncSettings) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if got := profileSettings(t, env); !reflect.DeepEqual(got, original) {
+			return fmt.Errorf("the profile after destroy differs from before create:\n%+v\nwant\n%+v", got, original)
+		}
+		return nil
+	}
+}
+
+func TestAccProfileSyncSettings_lifecycle(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	original := profileSettings(t, env)
+	defaults := original.Settings
+	var afterUpdate []codat.SyncSetting
+
+	// A company without settings of its own follows the profile.
+	follower := newCompany(t, env, "Follows The Profile Ltd")
+
+	updated := profileConfig(env, `
+    invoices          = { sync_every = "48h" }
+    "commerce-orders" = { sync_every = "daily", fetch_on_first_link = false, sync_from = "2022-04-01" }`)
+	updatedAtCodat := map[string]codat.SyncSetting{
+		"invoices": settingsLike(defaults, "invoices", func(s *codat.SyncSetting) { s.SyncSchedule = 48 }),
+		// No longer named: keeps what Terraform set.
+		"balanceSheet": settingsLike(defaults, "balanceSheet", func(s *codat.SyncSetting) { s.SyncSchedule, s.MonthsToSync = 168, ip(6) }),
+		"commerce-orders": settingsLike(defaults, "commerce-orders", func(s *codat.SyncSetting) {
+			s.SyncSchedule, s.FetchOnFirstLink, s.SyncFromUTC, s.SyncFromWindow = 24, false, "2022-04-01T00:00:00Z", nil
+		}),
+	}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviderFactories,
+		CheckDestroy:             checkProfileRestored(t, env, original),
+		Steps: []resource.TestStep{
+			{
+				Config: profileConfig(env, `
+    invoices     = { sync_every = "hourly" }
+    balanceSheet = { sync_every = "weekly", months_to_sync = 6 }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(profileAddr, plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(profileAddr, tfjsonpath.New("id"), knownvalue.StringExact(original.ClientID)),
+					statecheck.ExpectKnownValue(profileAddr, tfjsonpath.New("data_types"), knownvalue.MapExact(map[string]knownvalue.Check{
+						"invoices": knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"sync_every": knownvalue.StringExact("hourly"), "fetch_on_first_link": knownvalue.Bool(true),
+							"sync_order": knownvalue.Int64Exact(14), "sync_from": knownvalue.Null(),
+							"sync_from_window_months": knownvalue.Int64Exact(24), "months_to_sync": knownvalue.Null(),
+						}),
+						"balanceSheet": knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"sync_every": knownvalue.StringExact("weekly"), "fetch_on_first_link": knownvalue.Bool(true),
+							"sync_order": knownvalue.Int64Exact(1), "sync_from": knownvalue.Null(),
+							"sync_from_window_months": knownvalue.Int64Exact(24), "months_to_sync": knownvalue.Int64Exact(6),
+						}),
+					})),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkProfile(t, env, defaults, map[string]codat.SyncSetting{
+						"invoices":     settingsLike(defaults, "invoices", func(s *codat.SyncSetting) { s.SyncSchedule = 1 }),
+						"balanceSheet": settingsLike(defaults, "balanceSheet", func(s *codat.SyncSetting) { s.SyncSchedule, s.MonthsToSync = 168, ip(6) }),
+					}),
+					func(*terraform.State) error {
+						got, err := env.Client.GetCompanySyncSettings(env.ctx(t), follower.ID)
+						if err != nil {
+							return err
+						}
+						if got.OverridesDefaults || settingsByType(got.Settings)["invoices"].SyncSchedule != 1 {
+							return fmt.Errorf("a company on the defaults does not see the new profile: %+v", got)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// Update in place: stop managing balanceSheet, start managing
+				// commerce-orders.
+				PreConfig: env.Emulator.ResetRequestCounts,
+				Config:    updated,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(profileAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(profileAddr, dataTypePath("commerce-orders", "sync_from_window_months"), knownvalue.Null()),
+						plancheck.ExpectKnownValue(profileAddr, tfjsonpath.New("id"), knownvalue.StringExact(original.ClientID)),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkProfile(t, env, defaults, updatedAtCodat),
+					checkRoutes(t, env, map[string]int{routeSetProfileSync: 1}),
+					func(*terraform.State) error {
+						afterUpdate = profileSettings(t, env).Settings
+						return nil
+					},
+				),
+			},
+			{
+				// Drift: changed in the Portal, put back by apply.
+				PreConfig: func() {
+					changed := slices.Clone(afterUpdate)
+					for i := range changed {
+						if changed[i].DataType == "invoices" {
+							changed[i].SyncSchedule = 24
+						}
+					}
+					if err := env.Client.SetProfileSyncSettings(env.ctx(t), codat.ProfileSyncSettings{ClientID: original.ClientID, Settings: changed, OverridesDefaults: original.OverridesDefaults}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: updated,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(profileAddr, plancheck.ResourceActionUpdate),
+						expectPlannedChange(profileAddr, dataTypePath("invoices", "sync_every"), knownvalue.StringExact("daily"), knownvalue.StringExact("48h")),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: checkProfile(t, env, defaults, updatedAtCodat),
+			},
+			{
+				ResourceName:      profileAddr,
+				ImportState:       true,
+				ImportStateId:     "profile:invoices,commerce-orders",
+				ImportStateVerify: true,
+			},
+			{
+				ResourceName:      profileAddr,
+				ImportState:       true,
+				ImportStateId:     original.ClientID + ":invoices,commerce-orders",
+				ImportStateVerify: true,
+			},
+			{
+				ResourceName:    profileAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   "profile:invoices,commerce-orders",
+			},
+			{
+				// The bare id imports the whole profile.
+				ResourceName:  profileAddr,
+				ImportState:   true,
+				ImportStateId: "profile",
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if n := states[0].Attributes["data_types.%"]; n != fmt.Sprint(len(codat.DataTypes)) {
+						return fmt.Errorf("imported %s data types, want all %d", n, len(codat.DataTypes))
+					}
+					return nil
+				},
+			},
+			{
+				ResourceName:  profileAddr,
+				ImportState:   true,
+				ImportStateId: "8a210b68-6988-11ed-a1eb-0242ac120002:invoices",
+				ExpectError:   messageRE(`The import id "8a210b68-6988-11ed-a1eb-0242ac120002" is neither "profile" nor the id of the Codat client`),
+			},
+		},
+	})
+}
+
+func TestAccProfileSyncSettings_importBlockChangesNothing(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	original := profileSettings(t, env)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviderFactories,
+		// Terraform never set anything, so destroy has nothing to restore.
+		CheckDestroy: resource.ComposeTestCheckFunc(
+			checkProfileRestored(t, env, original),
+			checkRoutes(t, env, map[string]int{routeSetProfileSync: 0}),
+		),
+		Steps: []resource.TestStep{{
+			PreConfig: env.Emulator.ResetRequestCounts,
+			// The profile's invoices as they are: daily, fetched on first
+			// link, 14th in the queue (the defaults), and the history left
+			// to Codat.
+			Config: profileConfig(env, `    invoices = { sync_every = "daily" }`) +
+				fmt.Sprintf("\nimport {\n  to = %s\n  id = \"profile:invoices\"\n}\n", profileAddr),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(profileAddr, plancheck.ResourceActionNoop)},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(profileAddr, dataTypePath("invoices", "sync_from_window_months"), knownvalue.Int64Exact(24)),
+			},
+			Check: checkProfile(t, env, original.Settings, nil),
+		}},
+	})
+}
+
+func TestAccProfileSyncSettings_validation(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	cases := []struct{ dataTypes, want string }{
+		{`profitandloss = { sync_every = "daily" }`, `"profitandloss" is not a Codat data type. Did you mean "profitAndLoss"`},
+		{`bills = { sync_every = "weekly", sync_from = "2024-01-01", sync_from_window_months = 3 }`, `data_types["bills"] sets both sync_from`},
+		{`bills = { sync_every = "weekly", months_to_sync = 3 }`, `months_to_sync applies only to balanceSheet and profitAndLoss`},
+		{`bills = { sync_every = "1000h" }`, `is "1000h", 1000 hours`},
+	}
+	steps := make([]resource.TestStep, 0, len(cases))
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{
+			Config:      profileConfig(env, "    "+c.dataTypes),
+			PlanOnly:    true,
+			ExpectError: messageRE(c.want),
+		})
+	}
+	steps = append(steps, resource.TestStep{
+		Config:        profileConfig(env, `    bills = { sync_every = "weekly" }`),
+		ResourceName:  profileAddr,
+		ImportState:   true,
+		ImportStateId: "profile:bill",
+		ExpectError:   regexp.MustCompile(`"bill" is not a Codat data type. Did you mean "bills"`),
+	})
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviderFactories, Steps: steps})
+	if env.Emulator != nil {
+		if n := env.Emulator.RequestCounts().Total; n != 0 {
+			t.Errorf("plan-time validation sent %d requests to Codat, want 0 (%v)", n, env.Emulator.RequestCounts().Routes)
+		}
+	}
+}
