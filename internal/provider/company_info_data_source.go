@@ -24,15 +24,10 @@ var _ datasource.DataSourceWithConfigure = (*companyInfoDataSource)(nil)
 // infoCompanyIDPattern is the shape of a Codat company ID (a UUID).
 var infoCompanyIDPattern = regexp.MustCompile(`^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$`)
 
-// How wait_for_sync polls: the first retry comes soon after the first 409,
-// later ones further apart (×1.5), at most infoMaxPoll apart, and the last
-// one at the deadline.
+// wait_for_sync polls on defaultPollSchedule; its shortest wait is a second.
 const (
-	infoFirstPoll  = time.Second
-	infoMaxPoll    = 30 * time.Second
-	infoPollGrowth = 1.5
-	infoMinWait    = time.Second
-	infoDataType   = "company"
+	infoMinWait  = time.Second
+	infoDataType = "company"
 )
 
 // NewCompanyInfoDataSource is the codat_company_info data source: the company
@@ -205,43 +200,30 @@ func (d *companyInfoDataSource) Read(ctx context.Context, req datasource.ReadReq
 }
 
 // infoWaitStoppedError is returned when the context ends a wait.
-type infoWaitStoppedError struct {
-	waited time.Duration
-	cause  error
-}
-
-func (e *infoWaitStoppedError) Error() string { return "stopped waiting: " + e.cause.Error() }
+type infoWaitStoppedError = waitStoppedError
 
 // waitForCompanyInfo reads the company info and, while Codat answers 409 and
-// wait has not passed, reads it again at growing intervals. The last read is
-// at the deadline, so a sync that finishes just in time is not missed. It
-// returns the last 409 when the wait runs out, and a *infoWaitStoppedError when
-// ctx ends first.
+// wait has not passed, reads it again at growing intervals
+// (defaultPollSchedule). The last read is at the deadline, so a sync that
+// finishes just in time is not missed. It returns the last 409 when the wait
+// runs out, and a *infoWaitStoppedError when ctx ends first.
 func waitForCompanyInfo(ctx context.Context, client *codat.Client, companyID string, wait time.Duration) (*codat.CompanyInfo, error) {
-	start := time.Now()
-	deadline := start.Add(wait)
-	interval := infoFirstPoll
-	for {
-		info, err := client.GetCompanyInfo(ctx, companyID)
-		if err == nil || !codat.IsConflict(err) {
-			if err != nil && ctx.Err() != nil {
-				return nil, &infoWaitStoppedError{waited: time.Since(start), cause: ctx.Err()}
-			}
-			return info, err
+	var info *codat.CompanyInfo
+	var last error
+	err := pollUntil(ctx, time.Now().Add(wait), defaultPollSchedule, func() (bool, error) {
+		info, last = client.GetCompanyInfo(ctx, companyID)
+		if last == nil || !codat.IsConflict(last) {
+			return true, last
 		}
-		remaining := time.Until(deadline)
-		if remaining <= 0 {
-			return nil, err
-		}
-		timer := time.NewTimer(min(interval, remaining))
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return nil, &infoWaitStoppedError{waited: time.Since(start), cause: ctx.Err()}
-		case <-timer.C:
-		}
-		interval = min(time.Duration(float64(interval)*infoPollGrowth), infoMaxPoll)
+		return false, nil
+	})
+	if errors.Is(err, errPollDeadline) {
+		return nil, last
 	}
+	if err != nil {
+		return nil, err
+	}
+	return info, nil
 }
 
 // notSyncedDetail explains a 409 in terms of what the user can do: the

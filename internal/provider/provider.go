@@ -148,6 +148,7 @@ func (p *codatProvider) Resources(context.Context) []func() resource.Resource {
 		NewCompanyResource,
 		NewSyncScheduleResource,
 		NewProfileSyncSettingsResource,
+		NewDataSyncResource,
 	}
 }
 
@@ -156,6 +157,7 @@ func (p *codatProvider) DataSources(context.Context) []func() datasource.DataSou
 		NewIntegrationsDataSource,
 		NewIntegrationDataSource,
 		NewCompanyInfoDataSource,
+		NewDataStatusDataSource,
 	}
 }
 
