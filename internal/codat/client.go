@@ -58,6 +58,9 @@ type Config struct {
 	Transport http.RoundTripper
 	// Retry tunes retries; the zero value means the defaults.
 	Retry RetryPolicy
+	// RateLimit paces requests, retries included; the zero value does not.
+	// CodatRateLimit is Codat's documented limit.
+	RateLimit RateLimit
 	// Logger receives one debug line per attempt and one info line per
 	// retry (method, path, status, attempt, wait). Nil disables logging.
 	Logger *slog.Logger
@@ -114,6 +117,9 @@ func New(cfg Config) (*Client, error) {
 	base := cfg.Transport
 	if base == nil {
 		base = defaultBaseTransport()
+	}
+	if lim := newLimiter(cfg.RateLimit); lim != nil {
+		base = &limitedTransport{base: base, limiter: lim}
 	}
 	policy := cfg.Retry.withDefaults()
 	encodedKey := base64.StdEncoding.EncodeToString([]byte(cfg.APIKey))
@@ -199,7 +205,7 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return c.apiError(cl, resp, attempts)
 	}
@@ -215,6 +221,40 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 	}
 	if err := decodeJSON(data, out); err != nil {
 		return c.decodeError(cl, resp.StatusCode, err)
+	}
+	if v, ok := out.(checker); ok {
+		if err := v.check(); err != nil {
+			return c.decodeError(cl, resp.StatusCode, err)
+		}
+	}
+	return nil
+}
+
+// checker is a decoded answer that can tell whether it lacks a field
+// callers rely on, such as the id of what was created.
+type checker interface{ check() error }
+
+// missingField reports an identity field the spec requires but the body
+// left out or left empty.
+func missingField(name string, value string) error {
+	if value == "" {
+		return fmt.Errorf("the response has no %s", name)
+	}
+	return nil
+}
+
+func (c *Company) check() error       { return missingField("company id", c.ID) }
+func (c *Connection) check() error    { return missingField("connection id", c.ID) }
+func (i *Integration) check() error   { return missingField("integration key", i.Key) }
+func (p *PullOperation) check() error { return missingField("pull operation id", p.ID) }
+
+func (p *Page[T]) check() error {
+	for i := range p.Results {
+		if v, ok := any(&p.Results[i]).(checker); ok {
+			if err := v.check(); err != nil {
+				return fmt.Errorf("results[%d]: %w", i, err)
+			}
+		}
 	}
 	return nil
 }
@@ -271,8 +311,16 @@ func (c *Client) requestError(cl call, attempts int, err error) error {
 	if attempts > 1 {
 		suffix = fmt.Sprintf(" (after %d attempts)", attempts)
 	}
-	return fmt.Errorf("codat: %s %s: %w%s", cl.method, cl.path, err, suffix)
+	return &sendError{err: fmt.Errorf("codat: %s %s: %w%s", cl.method, cl.path, err, suffix)}
 }
+
+// sendError marks a request that reached the transport and got no HTTP
+// answer, so OutcomeUnknown can tell it from a request refused before
+// sending (an empty id, a body that cannot be encoded).
+type sendError struct{ err error }
+
+func (e *sendError) Error() string { return e.err.Error() }
+func (e *sendError) Unwrap() error { return e.err }
 
 func (c *Client) apiError(cl call, resp *http.Response, attempts int) error {
 	data, truncated, _ := readLimited(resp.Body, maxErrorBody)

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -332,7 +333,7 @@ func TestEmulatorRetriesReadsThroughScriptedFaults(t *testing.T) {
 			if got.ID != company.ID {
 				t.Errorf("got %+v", got)
 			}
-			if s := h.clock.Sleeps(); !equalDurations(s, tc.wantSleeps) {
+			if s := h.clock.Sleeps(); !slices.Equal(s, tc.wantSleeps) {
 				t.Errorf("sleeps = %v, want %v", s, tc.wantSleeps)
 			}
 			if n := h.routeCount("GET /companies/{companyId}"); n != len(tc.wantSleeps)+1 {
@@ -402,7 +403,7 @@ func TestEmulatorCreateRetriedOnRateLimit(t *testing.T) {
 	if n := h.routeCount("POST /companies"); n != 3 {
 		t.Errorf("create sent %d times, want 3", n)
 	}
-	if s := h.clock.Sleeps(); !equalDurations(s, []time.Duration{2 * time.Second, 2 * time.Second}) {
+	if s := h.clock.Sleeps(); !slices.Equal(s, []time.Duration{2 * time.Second, 2 * time.Second}) {
 		t.Errorf("sleeps = %v", s)
 	}
 	if companies := must(h.client.ListCompanies(ctx, codat.ListCompaniesOptions{}))(t); len(companies) != 1 {
@@ -487,19 +488,7 @@ func TestEmulatorDeadlineStopsRetries(t *testing.T) {
 	if !codat.IsRateLimited(err) {
 		t.Fatalf("err = %v, want 429", err)
 	}
-	if s := h.clock.Sleeps(); !equalDurations(s, []time.Duration{30 * time.Second}) {
+	if s := h.clock.Sleeps(); !slices.Equal(s, []time.Duration{30 * time.Second}) {
 		t.Errorf("sleeps = %v, want one 30s wait", s)
 	}
-}
-
-func equalDurations(a, b []time.Duration) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

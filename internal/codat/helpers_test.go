@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-const testAPIKey = "test-key-9f8e7d6c5b4a39281706f5e4d3c2b1a0"
+const testAPIKey = "test-key-9f8e7d6c5b4a39281706f5e4d3c2b1a0" //nolint:gosec // G101: a made-up key for tests
 
 // fakeClock is a clock whose Sleep records the wait and advances Now, so
 // retry tests never sleep. It starts at the real time (to the second) so

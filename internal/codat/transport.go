@@ -81,7 +81,7 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 		p.Now = time.Now
 	}
 	if p.Sleep == nil {
-		p.Sleep = sleepContext
+		p.Sleep = SleepContext
 	}
 	if p.Jitter == nil {
 		p.Jitter = defaultJitter
@@ -89,8 +89,8 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 	return p
 }
 
-// sleepContext waits for d or until ctx is done, whichever comes first.
-func sleepContext(ctx context.Context, d time.Duration) error {
+// SleepContext waits for d or until ctx is done, whichever comes first.
+func SleepContext(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
@@ -431,7 +431,8 @@ func contextError(ctx context.Context, err error) error {
 	if errors.Is(err, ctx.Err()) {
 		return err
 	}
-	return fmt.Errorf("%w (%v)", ctx.Err(), err)
+	// err is text only: wrapped, errors.As would find a net.Error in what is a cancellation.
+	return fmt.Errorf("%w (%v)", ctx.Err(), err) //nolint:errorlint // see above
 }
 
 // snapshotBody reads the request body once so every attempt can resend it.
@@ -439,7 +440,7 @@ func snapshotBody(req *http.Request) ([]byte, error) {
 	if req.Body == nil || req.Body == http.NoBody {
 		return nil, nil
 	}
-	defer req.Body.Close()
+	defer func() { _ = req.Body.Close() }()
 	body, err := io.ReadAll(req.Body)
 	if err != nil {
 		return nil, fmt.Errorf("reading request body: %w", err)
