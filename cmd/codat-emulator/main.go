@@ -35,15 +35,21 @@ import (
 const defaultAddr = "127.0.0.1:8089"
 
 func main() {
+	os.Exit(exitCode())
+}
+
+// exitCode runs the emulator and maps its result to an exit status; it is
+// separate from main so its deferred cleanup runs before os.Exit.
+func exitCode() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
 	switch {
-	case errors.Is(err, flag.ErrHelp):
-		os.Exit(0)
-	case err != nil:
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	default:
 		fmt.Fprintln(os.Stderr, "codat-emulator:", err)
-		os.Exit(1)
+		return 1
 	}
 }
 

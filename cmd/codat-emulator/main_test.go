@@ -57,7 +57,7 @@ func start(t *testing.T, env map[string]string, args ...string) started {
 		cancel()
 		t.Fatalf("reading first line: %v (stderr: %s)", err, stderr.String())
 	}
-	go io.Copy(io.Discard, stdoutR)
+	go func() { _, _ = io.Copy(io.Discard, stdoutR) }()
 	fields := strings.Fields(line)
 	if len(fields) != 5 || strings.Join(fields[:3], " ") != "codat-emulator listening on" || !strings.HasPrefix(fields[4], "api-key=") {
 		cancel()
@@ -92,7 +92,7 @@ func (s started) do(t *testing.T, method, path, body string) (int, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
 }

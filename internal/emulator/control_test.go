@@ -140,8 +140,12 @@ func TestControlResetAndState(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	c, _ := h.linkedCompany("gbol")
-	h.emu.SetFaults(Faults{ErrorRate: 0.5})
-	h.emu.ScriptFaults(ScriptedFault{Route: "GET /integrations", Status: 500})
+	if err := h.emu.SetFaults(Faults{ErrorRate: 0.5}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.emu.ScriptFaults(ScriptedFault{Route: "GET /integrations", Status: 500}); err != nil {
+		t.Fatal(err)
+	}
 
 	rec := h.control("GET", "/_emulator/state", nil)
 	wantStatus(t, rec, http.StatusOK)

@@ -20,15 +20,16 @@ import (
 
 // DefaultAPIKey is the API key used when Options.APIKey is empty. The emulator
 // only ever runs locally, so a fixed, documented key is safe and convenient.
-const DefaultAPIKey = "codat-emulator-local-dev-key"
+const DefaultAPIKey = "codat-emulator-local-dev-key" //nolint:gosec // G101: published on purpose, see above
 
 // DefaultSyncStepDuration is how long a pull stays Queued, and then Fetching,
 // when Options.SyncStepDuration is zero.
 const DefaultSyncStepDuration = 2 * time.Second
 
-// NoSyncDelay, as Options.SyncStepDuration, makes every pull complete the
-// moment it is queued. (Zero means DefaultSyncStepDuration, following the Go
-// convention that a zero Options is a sensible configuration.)
+// NoSyncDelay makes every pull complete the moment it is queued, when used
+// as Options.SyncStepDuration. (Zero means DefaultSyncStepDuration,
+// following the Go convention that a zero Options is a sensible
+// configuration.)
 const NoSyncDelay time.Duration = -1
 
 // Plan names accepted in Options.Plan.

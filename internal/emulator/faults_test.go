@@ -22,18 +22,20 @@ func (h *harness) server() (*httptest.Server, *http.Client) {
 	return srv, &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 10 * time.Second}
 }
 
-func (h *harness) call(client *http.Client, method, url, body string) (*http.Response, error) {
+// call sends one API request over the real connection and reports only
+// whether a response arrived: the fault tests care about dropped connections.
+func (h *harness) call(client *http.Client, method, url, body string) error {
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	req.Header.Set("Authorization", h.emu.AuthorizationHeader())
 	resp, err := client.Do(req)
-	if err == nil {
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
+	if err != nil {
+		return err
 	}
-	return resp, err
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.Body.Close()
 }
 
 func TestScriptedFaults(t *testing.T) {
@@ -114,10 +116,10 @@ func TestScriptedDrops(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.call(client, "GET", srv.URL+"/companies", ""); err == nil {
+	if err := h.call(client, "GET", srv.URL+"/companies", ""); err == nil {
 		t.Error("dropped GET succeeded")
 	}
-	if _, err := h.call(client, "POST", srv.URL+"/companies", `{"name":"Ambiguous"}`); err == nil {
+	if err := h.call(client, "POST", srv.URL+"/companies", `{"name":"Ambiguous"}`); err == nil {
 		t.Error("dropped-after-write POST succeeded")
 	}
 	// The ambiguous create happened.
@@ -178,28 +180,32 @@ func TestRandomDrops(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, func(o *Options) { o.Faults = Faults{DropRate: 1} })
 	srv, client := h.server()
-	if _, err := h.call(client, "GET", srv.URL+"/integrations", ""); err == nil {
+	if err := h.call(client, "GET", srv.URL+"/integrations", ""); err == nil {
 		t.Error("dropped request succeeded")
 	}
 	if err := h.emu.SetFaults(Faults{DropAfterWriteRate: 1}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.call(client, "POST", srv.URL+"/companies", `{"name":"Maybe"}`); err == nil {
+	if err := h.call(client, "POST", srv.URL+"/companies", `{"name":"Maybe"}`); err == nil {
 		t.Error("dropped-after-write request succeeded")
 	}
-	h.emu.SetFaults(Faults{})
+	if err := h.emu.SetFaults(Faults{}); err != nil {
+		t.Fatal(err)
+	}
 	if n := decode[codat.Page[codat.Company]](t, h.do("GET", "/companies", nil)).TotalResults; n != 1 {
 		t.Errorf("%d companies after drop-after-write", n)
 	}
 	// Link pages and control endpoints are never faulted.
-	h.emu.SetFaults(Faults{DropRate: 1, ErrorRate: 1})
+	if err := h.emu.SetFaults(Faults{DropRate: 1, ErrorRate: 1}); err != nil {
+		t.Fatal(err)
+	}
 	for _, path := range []string{"/_emulator/requests", "/link/company/missing"} {
 		resp, err := client.Get(srv.URL + path)
 		if err != nil {
 			t.Errorf("%s: %v", path, err)
 			continue
 		}
-		resp.Body.Close()
+		_ = resp.Body.Close()
 	}
 }
 
@@ -294,7 +300,9 @@ func TestConcurrentRateLimit(t *testing.T) {
 	}
 	wg.Wait()
 	wantStatus(t, slow, http.StatusOK)
-	h.emu.SetFaults(Faults{RateLimit: RateLimit{Concurrent: 1}})
+	if err := h.emu.SetFaults(Faults{RateLimit: RateLimit{Concurrent: 1}}); err != nil {
+		t.Fatal(err)
+	}
 	wantStatus(t, h.do("GET", "/integrations", nil), http.StatusOK)
 	wantStatus(t, h.do("GET", "/integrations", nil), http.StatusOK)
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -193,7 +194,7 @@ func wantConnectionShape(t *testing.T, conn codat.Connection) {
 	if conn.PlatformName == "" || conn.LinkURL == "" || conn.SourceType == "" {
 		t.Errorf("connection lacks required fields: %+v", conn)
 	}
-	if !strings.Contains("PendingAuth Linked Unlinked Deauthorized", conn.Status) || conn.Status == "" {
+	if !slices.Contains([]string{"PendingAuth", "Linked", "Unlinked", "Deauthorized"}, conn.Status) {
 		t.Errorf("status = %q", conn.Status)
 	}
 	if conn.LastSync != "" {

@@ -45,7 +45,7 @@ func TestIntegrationCatalogue(t *testing.T) {
 				t.Errorf("%s: feature %+v", in.Key, f)
 			}
 			for _, sf := range f.SupportedFeatures {
-				if !strings.Contains("Get Post Categorization Delete Put GetAsPdf DownloadAttachment GetAttachment GetAttachments UploadAttachment", sf.FeatureType) ||
+				if !slices.Contains(strings.Fields("Get Post Categorization Delete Put GetAsPdf DownloadAttachment GetAttachment GetAttachments UploadAttachment"), sf.FeatureType) ||
 					!slices.Contains([]string{"Release", "Alpha", "Beta", "Deprecated", "NotSupported", "NotImplemented"}, sf.FeatureState) {
 					t.Errorf("%s: supported feature %+v", in.Key, sf)
 				}

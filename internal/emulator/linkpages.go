@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"bytes"
+	"errors"
 	"html/template"
 	"net/http"
 
@@ -146,7 +147,8 @@ func (e *Emulator) handleLinkCancel(w http.ResponseWriter, r *http.Request) {
 // people, not API clients.
 func renderLinkError(w http.ResponseWriter, err error) {
 	status, message := http.StatusInternalServerError, "Something went wrong."
-	if ae, ok := err.(*apiError); ok {
+	var ae *apiError
+	if errors.As(err, &ae) {
 		status, message = ae.status, ae.message
 		if len(ae.validation) > 0 && ae.validation[0].Message != "" {
 			message += " " + ae.validation[0].Message

@@ -211,7 +211,7 @@ func (c *contractRecorder) RoundTrip(req *http.Request) (*http.Response, error) 
 		return nil, err
 	}
 	respBody, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if err != nil {
 		return nil, err
 	}

@@ -61,16 +61,6 @@ func (rr *router) match(method, path string) (*route, map[string]string, []strin
 	return nil, nil, allowed
 }
 
-// find returns the route with exactly this method and template.
-func (rr *router) find(method, path string) *route {
-	for _, rt := range rr.routes {
-		if rt.method == method && rt.path == path {
-			return rt
-		}
-	}
-	return nil
-}
-
 // matchSegments compares literals case-insensitively, as Codat's ASP.NET
 // routing does, and captures {name} segments.
 func matchSegments(template, segments []string) (map[string]string, bool) {

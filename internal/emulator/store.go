@@ -194,7 +194,7 @@ func (s *store) saveLocked() error {
 		return err
 	}
 	dir := filepath.Dir(s.statePath)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return err
 	}
 	tmp, err := os.CreateTemp(dir, ".codat-emulator-state-*")

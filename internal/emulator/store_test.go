@@ -88,7 +88,9 @@ func TestCorruptStateIsNotOverwritten(t *testing.T) {
 	}
 
 	other := filepath.Join(dir, "v0.json")
-	os.WriteFile(other, []byte(`{"version":0,"companies":[]}`), 0o600)
+	if err := os.WriteFile(other, []byte(`{"version":0,"companies":[]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := Open(Options{StatePath: other}); err == nil {
 		t.Error("Open accepted an unknown state version")
 	}
