@@ -314,31 +314,6 @@ func TestAccCompanyInfoDataSource_notFound(t *testing.T) {
 	})
 }
 
-func TestAccCompanyInfoDataSource_invalidArguments(t *testing.T) {
-	t.Parallel()
-	env := newTestEnv(t)
-	const someID = "7e7b7ca8-5a4b-4c3c-9d8e-0f1a2b3c4d5e"
-	for _, tt := range []struct{ config, want string }{
-		{companyInfoConfig(env, "my-company", ""), `(?s)company_id.*must\s+be\s+a\s+Codat\s+company\s+ID`},
-		{companyInfoConfig(env, someID, "  wait_for_sync = \"5 minutes\"\n"), `(?s)Invalid\s+duration.*wait_for_sync`},
-		{companyInfoConfig(env, someID, "  wait_for_sync = \"10ms\"\n"), `(?s)Invalid\s+duration.*at\s+least\s+1s`},
-	} {
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testAccProviderFactories,
-			Steps: []resource.TestStep{{
-				Config:      tt.config,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(tt.want),
-			}},
-		})
-	}
-	if env.Emulator != nil {
-		if got := env.Emulator.RequestCounts().Total; got != 0 {
-			t.Errorf("the emulator saw %d requests; invalid arguments must fail before any", got)
-		}
-	}
-}
-
 // TestCompanyInfoWait_cancelStops: cancelling the context (Terraform
 // interrupted) ends a wait at once, however long wait_for_sync is.
 func TestCompanyInfoWait_cancelStops(t *testing.T) {

@@ -117,9 +117,11 @@ func companyToModel(ctx context.Context, company *codat.Company, carry companyCa
 		m.DeletionProtection = types.BoolValue(false)
 	}
 
-	switch {
-	case len(company.Tags) > 0:
-		tags, d := types.MapValueFrom(ctx, types.StringType, company.Tags)
+	// The creation marker is Terraform's own, never configured: leaving it
+	// out keeps it from showing as drift.
+	switch companyTags := userTags(company.Tags); {
+	case len(companyTags) > 0:
+		tags, d := types.MapValueFrom(ctx, types.StringType, companyTags)
 		diags.Append(d...)
 		m.Tags = tags
 	case carry.EmptyTags:

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/codat-community/terraform-provider-codat/internal/codat"
 )
@@ -88,12 +89,13 @@ func (r *companyResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				Validators:          []validator.String{notEmptyStringValidator{}},
 			},
 			"tags": schema.MapAttribute{
-				MarkdownDescription: "Up to 10 tags, changed in place; Codat can filter companies by tag (for example `region=uk`). Keys are 1 to 27 characters without line breaks, values at most 100 characters. " +
+				MarkdownDescription: "Up to 9 tags, changed in place; Codat can filter companies by tag (for example `region=uk`). Keys are 1 to 27 characters without line breaks, values at most 100 characters. " +
+					"Codat allows 10 tags per company; Terraform needs the tenth, `" + creationTagKey + "`, while it creates the company, to find it again if Codat's answer is lost (see the *Retries, rate limits and guarantees* guide), so that key is reserved. " +
 					"Removing `tags` (or a tag) removes it at Codat too.",
 				ElementType: types.StringType,
 				Optional:    true,
 				Validators: []validator.Map{
-					mapvalidator.SizeAtMost(10),
+					companyTagsValidator{},
 					mapvalidator.KeysAre(
 						stringvalidator.UTF8LengthBetween(1, 27),
 						stringvalidator.RegexMatches(regexp.MustCompile(`^[^\r\n]*$`), "must not contain line breaks"),
@@ -238,28 +240,41 @@ func (r *companyResource) Create(ctx context.Context, req resource.CreateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	company, err := client.CreateCompany(ctx, body)
+	pending, err := r.data.creations.start(ctx, client, body, platformKey)
 	if err != nil {
-		resp.Diagnostics.AddError("Could not create Codat company", apiErrorDetail(err)+maybeCreatedHint(err, "company", name))
+		resp.Diagnostics.AddError("Could not create Codat company", apiErrorDetail(err)+createFailureHint(err, name))
 		return
+	}
+	company := pending.company
+	if pending.adopted {
+		resp.Diagnostics.AddWarning("Adopted a Codat company left by an interrupted apply",
+			fmt.Sprintf("Company %q (%s) was created by an earlier apply with this same configuration, which was interrupted before Terraform could record it. Terraform now manages it instead of creating another.", name, company.ID))
 	}
 
 	carry := carryFrom(plan)
 	carry.ManagedConnectionID = ""
 	carry.PlatformCompanyName = types.StringNull()
+	var managed *codat.Connection
 	if platformKey != "" {
-		conn, err := client.CreateConnection(ctx, company.ID, platformKey)
-		if err != nil {
-			// The company exists: keep it in state rather than fail and have
-			// it tainted (and so deleted) by the next apply.
-			resp.Diagnostics.AddAttributeWarning(path.Root("connection_id"), "Codat company created without its connection",
-				fmt.Sprintf("Company %q (%s) was created, but its connection to %s could not be: %s\n\n"+
-					"The company is saved in state with no connection_id and status %q, and link_url is null. The next plan shows an in-place update that creates the connection (or adopts it, if Codat made it after all); run terraform apply again.",
-					name, company.ID, platformKey, apiErrorDetail(err), statusBlank))
-		} else {
-			company.DataConnections = append(company.DataConnections, *conn)
-			carry.ManagedConnectionID = conn.ID
+		managed = r.createManagedConnection(ctx, client, company, name, platformKey, &resp.Diagnostics)
+		if managed != nil {
+			carry.ManagedConnectionID = managed.ID
 		}
+	}
+
+	// Only now, with nothing left to do, does the company lose its marker
+	// and become this resource's.
+	confirmed, err := r.data.creations.confirm(ctx, client, pending, body.Tags)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not finish creating Codat company",
+			fmt.Sprintf("Company %q (%s) was created, but Terraform could not remove its %s tag, which it must do before recording the company: %s\n\n"+
+				"Nothing was recorded in state. Apply again with the same configuration: the next apply finds the company by that tag and adopts it (after a wait of up to %s) instead of creating another.",
+				name, company.ID, creationTagKey, apiErrorDetail(err), r.data.creations.timing.lease+r.data.creations.timing.margin))
+		return
+	}
+	company = confirmed
+	if managed != nil && findConnection(company.DataConnections, managed.ID) == nil {
+		company.DataConnections = append(company.DataConnections, *managed)
 	}
 
 	state, diags := r.toModel(ctx, company, carry)
@@ -298,6 +313,16 @@ func (r *companyResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Could not read Codat company %s", id), err)
 		return
+	}
+	if _, marked := company.Tags[creationTagKey]; marked {
+		// The company is in state, so its create reached Terraform (or it was
+		// imported): drop the marker, or another apply could adopt it.
+		tags := userTags(company.Tags)
+		if updated, err := client.UpdateCompany(ctx, id, codat.CompanyUpdate{Tags: &tags}); err == nil {
+			company = updated
+		} else {
+			tflog.Info(ctx, "could not remove the creation marker of a company in state; the next refresh tries again", map[string]any{"company": id, "error": err.Error()})
+		}
 	}
 
 	carry := carryFrom(state)
@@ -588,7 +613,11 @@ func (r *companyResource) changePlatform(ctx context.Context, client *codat.Clie
 	case adopt != nil:
 		carry.ManagedConnectionID = adopt.ID
 	case platformKey != "":
-		conn, err := client.CreateConnection(ctx, company.ID, platformKey)
+		existing := make([]string, 0, len(company.DataConnections))
+		for _, c := range company.DataConnections {
+			existing = append(existing, c.ID)
+		}
+		conn, err := client.CreateConnectionOnce(ctx, company.ID, platformKey, existing)
 		if err != nil {
 			detail := apiErrorDetail(err) + "\n\nThe company now has no managed connection; the next plan shows an in-place update that creates it."
 			if kept := activeAccounting(ctx, r.data, company.DataConnections, platformKey); kept != nil {
@@ -689,14 +718,54 @@ func keepPlanned(plan, fresh companyModel) companyModel {
 	return next
 }
 
-// maybeCreatedHint warns, after a create request whose outcome is unknown
-// (the connection dropped, or Codat failed mid-way), that Codat may have
-// acted; the client does not retry creates for that reason.
-func maybeCreatedHint(err error, what, name string) string {
-	if status := codat.StatusCode(err); status != 0 && status < 500 {
-		return ""
+// createFailureHint says what a failed create left at Codat: nothing, or a
+// company that may exist and that the next apply adopts.
+func createFailureHint(err error, name string) string {
+	if !codat.OutcomeUnknown(err) {
+		return "\n\nNothing was created at Codat."
 	}
-	return fmt.Sprintf("\n\nCodat may have created the %s anyway. Before applying again, look for a company named %q created just now (Codat Portal, or GET /companies); if it exists, import it with `terraform import <address> <id>` (or an import block) instead of creating a duplicate.", what, name)
+	return fmt.Sprintf("\n\nCodat may have created the company %q anyway: its answer was lost and Terraform could not check. If it did, the company carries the tag %s; apply again with the same configuration and Terraform adopts it instead of creating another.", name, creationTagKey)
+}
+
+// createManagedConnection makes the connection to platformKey of a company
+// being created, or adopts one to that platform that an interrupted create
+// left on an adopted company. A failure is a warning, not an error: an error
+// would taint the company and the next apply would delete it. The company is
+// kept without a managed connection, and the next plan shows the in-place
+// update that makes one.
+func (r *companyResource) createManagedConnection(ctx context.Context, client *codat.Client, company *codat.Company, name, platformKey string, diags *diag.Diagnostics) *codat.Connection {
+	if len(company.DataConnections) > 0 {
+		if keys, err := platformKeysFor(ctx, r.data, company.DataConnections...); err == nil {
+			if adopt := adoptableConnection(company.DataConnections, platformKey, keys); adopt != nil {
+				return adopt
+			}
+		}
+	}
+	// A stopped apply makes nothing new; the company itself is still recorded.
+	err := ctx.Err()
+	var conn *codat.Connection
+	if err == nil {
+		existing := make([]string, 0, len(company.DataConnections))
+		for _, c := range company.DataConnections {
+			existing = append(existing, c.ID)
+		}
+		conn, err = client.CreateConnectionOnce(ctx, company.ID, platformKey, existing)
+	}
+	if err == nil {
+		return conn
+	}
+	detail := apiErrorDetail(err)
+	if ctx.Err() != nil {
+		detail = "the apply was interrupted first (" + detail + ")"
+	}
+	if codat.OutcomeUnknown(err) {
+		detail += " (Codat may have made the connection; if so the next apply adopts it rather than making another.)"
+	}
+	diags.AddAttributeWarning(path.Root("connection_id"), "Codat company created without its connection",
+		fmt.Sprintf("Company %q (%s) was created, but its connection to %s could not be: %s\n\n"+
+			"The company is saved in state with no connection_id and status %q, and link_url is null. The next plan shows an in-place update that creates the connection (or adopts it, if Codat made it after all); run terraform apply again.",
+			name, company.ID, platformKey, detail, statusBlank))
+	return nil
 }
 
 func deletionProtectedError(state companyModel) diag.Diagnostic {

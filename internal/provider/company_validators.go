@@ -128,3 +128,34 @@ func (notEmptyStringValidator) ValidateString(_ context.Context, req validator.S
 		fmt.Sprintf("%s is set to an empty string. Codat does not store an empty %s, so omit the attribute (or set it to null) for none.",
 			req.Path, req.Path))
 }
+
+// companyTagsValidator checks the rules the creation marker adds to Codat's
+// tag limits: at most maxUserTags tags, and not its key.
+type companyTagsValidator struct{}
+
+func (companyTagsValidator) Description(context.Context) string {
+	return fmt.Sprintf("at most %d tags, none with the key %q", maxUserTags, creationTagKey)
+}
+
+func (v companyTagsValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (companyTagsValidator) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	elements := req.ConfigValue.Elements()
+	if n := len(elements); n > maxUserTags {
+		resp.Diagnostics.AddAttributeError(req.Path, "Too many company tags",
+			fmt.Sprintf("%s has %d tags, but at most %d can be set: Codat allows 10 per company, and Terraform writes one of its own, %q, while it creates the company (see the Retries, rate limits and guarantees guide).",
+				req.Path, n, maxUserTags, creationTagKey))
+	}
+	for key := range elements {
+		if strings.EqualFold(key, creationTagKey) {
+			resp.Diagnostics.AddAttributeError(req.Path, "Reserved company tag",
+				fmt.Sprintf("%s must not use the key %q: Terraform writes that tag while it creates a company, to find the company again if Codat's answer is lost, and removes it afterwards.",
+					req.Path, key))
+		}
+	}
+}

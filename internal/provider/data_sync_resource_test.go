@@ -424,33 +424,6 @@ func TestAccDataSync_timeout(t *testing.T) {
 	}
 }
 
-// TestAccDataSync_invalidArguments: mistakes fail the plan, before any request.
-func TestAccDataSync_invalidArguments(t *testing.T) {
-	t.Parallel()
-	env := newTestEnv(t)
-	const someID = "7e7b7ca8-5a4b-4c3c-9d8e-0f1a2b3c4d5e"
-	for _, tt := range []struct{ body, want string }{
-		{`data_types = ["invoice", "bills"]`, `(?s)Unknown Codat data type.*"invoice" is not a Codat data type\.\s+Did\s+you\s+mean\s+"invoices"`},
-		{`data_types = []`, `(?s)data_types.*at\s+least\s+1`},
-		{`connection_id = "` + someID + `"`, `(?s)connection_id.*"data_types"\s+must\s+be\s+specified`},
-		{`data_types = ["bills"]` + "\n  timeouts {\n    create = \"ten minutes\"\n  }", `(?s)Invalid\s+Attribute\s+Value\s+Time\s+Duration.*"ten\s+minutes"`},
-	} {
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testAccProviderFactories,
-			Steps: []resource.TestStep{{
-				Config:      dataSyncConfig(env, fmt.Sprintf("  company_id = %q\n  %s", someID, tt.body)),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(tt.want),
-			}},
-		})
-	}
-	if env.Emulator != nil {
-		if got := env.Emulator.RequestCounts().Total; got != 0 {
-			t.Errorf("the emulator saw %d requests; invalid arguments must fail before any", got)
-		}
-	}
-}
-
 // TestAccDataSync_notLinked: before the business authorises, Codat refuses
 // to queue (400); the diagnostic says so and gives the link to send. A
 // company that does not exist is named as such.

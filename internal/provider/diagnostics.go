@@ -22,16 +22,16 @@ func apiErrorDetail(err error) string {
 	switch {
 	case !ok:
 		b.WriteString(err.Error())
-	case apiErr.StatusCode == 401 || apiErr.StatusCode == 403:
+	case codat.IsUnauthorized(err):
 		fmt.Fprintf(&b, "Codat rejected the API key (HTTP %d). Check that api_key (or CODAT_API_KEY) holds a current key from the Codat Portal for this client and that base_url points at the right Codat environment.", apiErr.StatusCode)
-	case apiErr.StatusCode == 402:
+	case codat.IsPaymentRequired(err):
 		fmt.Fprintf(&b, "Codat refused this because of an account limit of your Codat plan (HTTP 402): %s. Upgrade the plan or stay within its limits.", apiErr.Message)
-	case apiErr.StatusCode == 429:
+	case codat.IsRateLimited(err):
 		fmt.Fprintf(&b, "Codat's rate limit was still exceeded after %d attempts (HTTP 429): %s. Apply again later, or lower Terraform's -parallelism.", apiErr.Attempts, apiErr.Message)
 	default:
 		b.WriteString(err.Error())
 	}
-	if ok && apiErr.StatusCode != 401 && apiErr.StatusCode != 403 {
+	if ok && !codat.IsUnauthorized(err) {
 		if apiErr.Validation != nil {
 			for _, item := range apiErr.Validation.Errors {
 				fmt.Fprintf(&b, "\n- %s: %s", item.ItemID, item.Message)

@@ -85,26 +85,6 @@ data "codat_integration" "x" {
 	})
 }
 
-func TestAccIntegrationDataSource_badShape(t *testing.T) {
-	t.Parallel()
-	env := newTestEnv(t)
-	for _, key := range []string{"GBOL", "gbo", "gbolx", "gb0l"} {
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testAccProviderFactories,
-			Steps: []resource.TestStep{{
-				Config:      env.providerBlock() + fmt.Sprintf("data \"codat_integration\" \"x\" {\n  key = %q\n}\n", key),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Value Match.*key.*four\s+lower-case\s+letters`),
-			}},
-		})
-	}
-	if env.Emulator != nil {
-		if got := env.Emulator.RequestCounts().Total; got != 0 {
-			t.Errorf("the emulator saw %d requests; a malformed key must fail before any", got)
-		}
-	}
-}
-
 // typoOf returns key with its last letter changed so that it matches no
 // key in the catalogue.
 func typoOf(catalogue []codat.Integration, key string) string {

@@ -208,29 +208,6 @@ data "codat_integration" "last" {
 	})
 }
 
-func TestAccIntegrationsDataSource_invalidSourceType(t *testing.T) {
-	t.Parallel()
-	env := newTestEnv(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: env.providerBlock() + `
-data "codat_integrations" "x" {
-  source_type = "accounting"
-}`,
-			PlanOnly: true,
-			// The attribute and the values it accepts, spelt as Codat spells them.
-			ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Value Match.*source_type.*"Accounting"`),
-		}},
-	})
-	// Validation failed the plan before any request reached Codat.
-	if env.Emulator != nil {
-		if got := env.Emulator.RequestCounts().Total; got != 0 {
-			t.Errorf("the emulator saw %d requests; an invalid filter must fail before any", got)
-		}
-	}
-}
-
 // TestAccIntegrationsDataSource_wrongAPIKey checks the 401 diagnostic: plain
 // words, what to check, and never the key itself.
 func TestAccIntegrationsDataSource_wrongAPIKey(t *testing.T) {

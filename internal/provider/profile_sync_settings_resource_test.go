@@ -224,34 +224,22 @@ func TestAccProfileSyncSettings_importBlockChangesNothing(t *testing.T) {
 	})
 }
 
-func TestAccProfileSyncSettings_validation(t *testing.T) {
+// TestAccProfileSyncSettings_importBadDataType: an import id naming a data
+// type Codat does not have fails, naming the nearest one, before any request.
+// (Invalid configurations are in TestAccValidation_table.)
+func TestAccProfileSyncSettings_importBadDataType(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
-	cases := []struct{ dataTypes, want string }{
-		{`profitandloss = { sync_every = "daily" }`, `"profitandloss" is not a Codat data type. Did you mean "profitAndLoss"`},
-		{`bills = { sync_every = "weekly", sync_from = "2024-01-01", sync_from_window_months = 3 }`, `data_types["bills"] sets both sync_from`},
-		{`bills = { sync_every = "weekly", months_to_sync = 3 }`, `months_to_sync applies only to balanceSheet and profitAndLoss`},
-		{`bills = { sync_every = "1000h" }`, `is "1000h", 1000 hours`},
-	}
-	steps := make([]resource.TestStep, 0, len(cases))
-	for _, c := range cases {
-		steps = append(steps, resource.TestStep{
-			Config:      profileConfig(env, "    "+c.dataTypes),
-			PlanOnly:    true,
-			ExpectError: messageRE(c.want),
-		})
-	}
-	steps = append(steps, resource.TestStep{
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviderFactories, Steps: []resource.TestStep{{
 		Config:        profileConfig(env, `    bills = { sync_every = "weekly" }`),
 		ResourceName:  profileAddr,
 		ImportState:   true,
 		ImportStateId: "profile:bill",
 		ExpectError:   regexp.MustCompile(`"bill" is not a Codat data type. Did you mean "bills"`),
-	})
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviderFactories, Steps: steps})
+	}}})
 	if env.Emulator != nil {
 		if n := env.Emulator.RequestCounts().Total; n != 0 {
-			t.Errorf("plan-time validation sent %d requests to Codat, want 0 (%v)", n, env.Emulator.RequestCounts().Routes)
+			t.Errorf("the import sent %d requests to Codat, want 0 (%v)", n, env.Emulator.RequestCounts().Routes)
 		}
 	}
 }

@@ -6,7 +6,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -41,6 +43,9 @@ type providerModel struct {
 	BaseURL      types.String `tfsdk:"base_url"`
 	MaxRetries   types.Int64  `tfsdk:"max_retries"`
 	MaxRetryWait types.String `tfsdk:"max_retry_wait"`
+
+	RequestsPerMinute     types.Int64 `tfsdk:"requests_per_minute"`
+	MaxConcurrentRequests types.Int64 `tfsdk:"max_concurrent_requests"`
 }
 
 // New returns a constructor of the provider for providerserver.
@@ -67,7 +72,7 @@ func (p *codatProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Optional:            true,
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a rate limit (429, honouring `Retry-After`), a timeout (408), a server error (5xx) or a dropped connection. Creates are retried only when Codat cannot have acted on them. `0` disables retries. Defaults to %d.", codat.DefaultMaxRetries),
+				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a rate limit (429, honouring `Retry-After`), a timeout (408), a server error (5xx) or a dropped connection. A create is sent again only after a look-up shows Codat did not carry it out (see the *Retries, rate limits and guarantees* guide). `0` disables retries. Defaults to %d.", codat.DefaultMaxRetries),
 				Optional:            true,
 				Validators:          []validator.Int64{int64validator.Between(0, 50)},
 			},
@@ -75,6 +80,17 @@ func (p *codatProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				MarkdownDescription: fmt.Sprintf("Longest time one request may take with its retries, counted from its first attempt, as a Go duration such as `90s` or `10m`. A retry that would end later is not started. Defaults to `%s`.", codat.DefaultMaxElapsed),
 				Optional:            true,
 				Validators:          []validator.String{durationValidator{min: time.Second}},
+			},
+			"requests_per_minute": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("Most requests the provider starts in any minute, retries included, so that a large plan stays inside Codat's limit instead of running into it (Codat answers 429 beyond it, and may block an address that exceeds it). `0` sends requests as fast as Terraform asks. "+
+					"Defaults to %d (Codat's limit per IP address) against `api.codat.io`, and to `0` for any other `base_url`, such as the local emulator. Each provider configuration (and each Terraform run) paces only its own requests, while Codat counts every request from the address.", codat.CodatRateLimit.PerMinute),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.AtLeast(0)},
+			},
+			"max_concurrent_requests": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("Most requests in flight at once. `0` is no limit. Defaults to %d (Codat's limit) against `api.codat.io`, and to `0` for any other `base_url`.", codat.CodatRateLimit.Concurrent),
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.AtLeast(0)},
 			},
 		},
 	}
@@ -106,7 +122,8 @@ func (p *codatProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	}
 	// A key or URL that comes from another resource is unknown until that
 	// resource is applied; resources then report that they cannot act yet.
-	if config.APIKey.IsUnknown() || config.BaseURL.IsUnknown() || config.MaxRetries.IsUnknown() || config.MaxRetryWait.IsUnknown() {
+	if config.APIKey.IsUnknown() || config.BaseURL.IsUnknown() || config.MaxRetries.IsUnknown() || config.MaxRetryWait.IsUnknown() ||
+		config.RequestsPerMinute.IsUnknown() || config.MaxConcurrentRequests.IsUnknown() {
 		return
 	}
 
@@ -128,17 +145,25 @@ func (p *codatProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		wait, _ := time.ParseDuration(config.MaxRetryWait.ValueString()) // validated at plan time
 		retry.MaxElapsed = wait
 	}
+	timing, err := createTimingFromEnv()
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot configure the Codat provider", err.Error())
+		return
+	}
+	baseURL := stringOrEnv(config.BaseURL, envBaseURL)
 	client, err := codat.New(codat.Config{
-		BaseURL:   stringOrEnv(config.BaseURL, envBaseURL),
+		BaseURL:   baseURL,
 		APIKey:    apiKey,
 		UserAgent: "terraform-provider-codat/" + p.version,
 		Retry:     retry,
+		RateLimit: rateLimitFor(config, baseURL),
+		Logger:    tflogLogger(),
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot configure the Codat provider", err.Error())
 		return
 	}
-	data := newProviderData(client)
+	data := newProviderData(client, timing)
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
@@ -159,6 +184,22 @@ func (p *codatProvider) DataSources(context.Context) []func() datasource.DataSou
 		NewCompanyInfoDataSource,
 		NewDataStatusDataSource,
 	}
+}
+
+// rateLimitFor is Codat's own limit against api.codat.io and none elsewhere
+// (the emulator, a proxy with limits of its own), unless the block sets one.
+func rateLimitFor(config providerModel, baseURL string) codat.RateLimit {
+	var rl codat.RateLimit
+	if u, err := url.Parse(baseURL); baseURL == "" || (err == nil && strings.EqualFold(u.Hostname(), "api.codat.io")) {
+		rl = codat.CodatRateLimit
+	}
+	if !config.RequestsPerMinute.IsNull() {
+		rl.PerMinute = int(config.RequestsPerMinute.ValueInt64())
+	}
+	if !config.MaxConcurrentRequests.IsNull() {
+		rl.Concurrent = int(config.MaxConcurrentRequests.ValueInt64())
+	}
+	return rl
 }
 
 // stringOrEnv returns the configured value, else the environment variable.

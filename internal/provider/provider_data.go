@@ -14,14 +14,15 @@ import (
 // the one client, and the integrations catalogue fetched at most once per
 // run (it is the same for every company, and one request lists it whole).
 type providerData struct {
-	client *codat.Client
+	client    *codat.Client
+	creations *creations
 
 	catalogueMu sync.Mutex
 	catalogue   []codat.Integration
 }
 
-func newProviderData(client *codat.Client) *providerData {
-	return &providerData{client: client}
+func newProviderData(client *codat.Client, timing createTiming) *providerData {
+	return &providerData{client: client, creations: newCreations(timing)}
 }
 
 // integrations returns the catalogue, fetching it on first use. A failed

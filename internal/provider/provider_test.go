@@ -30,7 +30,9 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "acceptance tests:", err)
 		os.Exit(1)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	removeBuiltProvider()
+	os.Exit(code)
 }
 
 func prepareTerraform() error {

@@ -500,47 +500,6 @@ func TestAccSyncSchedule_freePlanRefusesHourly(t *testing.T) {
 	})
 }
 
-func TestAccSyncSchedule_validation(t *testing.T) {
-	t.Parallel()
-	env := newTestEnv(t)
-	const company = "8a210b68-6988-11ed-a1eb-0242ac120002"
-	cases := []struct {
-		company, dataTypes, want string
-	}{
-		{company, `Invoice = { sync_every = "daily" }`, `"Invoice" is not a Codat data type. Did you mean "invoices"`},
-		{company, `bankingAccounts = { sync_every = "daily" }`, `Did you mean "banking-accounts"`},
-		{company, `invoices = { sync_every = "daily", sync_from = "2024-01-01", sync_from_window_months = 12 }`,
-			`data_types["invoices"] sets both sync_from (fetch from a date) and sync_from_window_months`},
-		{company, `invoices = { sync_every = "daily", months_to_sync = 12 }`,
-			`months_to_sync applies only to balanceSheet and profitAndLoss (how many monthly periods of the statement Codat fetches), not to "invoices"`},
-		{company, `invoices = { sync_every = "0h" }`, `data_types["invoices"].sync_every is "0h", 0 hours: Codat syncs from hourly to monthly, so it must be from "1h" to "720h"`},
-		{company, `invoices = { sync_every = "721h" }`, `is "721h", 721 hours: Codat syncs from hourly to monthly`},
-		{company, `invoices = { sync_every = "fortnightly" }`, `sync_every must be "hourly" (1 hour), "daily" (24 hours), "weekly" (168 hours), "monthly" (720 hours) or a number of hours such as "12h" or "36h"; got "fortnightly"`},
-		{company, `invoices = { sync_every = "Daily" }`, `got "Daily"`},
-		{company, `invoices = { sync_every = "daily", sync_from = "01/02/2024" }`, `data_types["invoices"].sync_from must be a date such as "2024-01-01" or an RFC 3339 date-time such as "2024-01-01T00:00:00Z", got "01/02/2024"`},
-		{company, `invoices = { sync_every = "daily", sync_from = "2024-01-01T00:00:00" }`, `got "2024-01-01T00:00:00"`},
-		{company, `invoices = { sync_every = "daily", sync_order = -1 }`, `sync_order value must be at least 0`},
-		{company, `invoices = { sync_every = "daily", sync_from_window_months = 0 }`, `sync_from_window_months value must be at least 1`},
-		{company, `balanceSheet = { sync_every = "daily", months_to_sync = 0 }`, `months_to_sync value must be at least 1`},
-		{company, ``, `map must contain at least 1 elements`},
-		{"acme", `invoices = { sync_every = "daily" }`, `must be a Codat company id`},
-	}
-	steps := make([]resource.TestStep, 0, len(cases))
-	for _, c := range cases {
-		steps = append(steps, resource.TestStep{
-			Config:      scheduleConfig(env, c.company, "    "+c.dataTypes),
-			PlanOnly:    true,
-			ExpectError: messageRE(c.want),
-		})
-	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviderFactories, Steps: steps})
-	if env.Emulator != nil {
-		if n := env.Emulator.RequestCounts().Total; n != 0 {
-			t.Errorf("plan-time validation sent %d requests to Codat, want 0 (%v)", n, env.Emulator.RequestCounts().Routes)
-		}
-	}
-}
-
 func TestSyncEveryFor(t *testing.T) {
 	for _, c := range []struct {
 		hours int

@@ -1,0 +1,183 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+)
+
+// invalidConfig is one configuration that must fail at plan time with a
+// diagnostic naming attr and stating rule, before any request.
+type invalidConfig struct {
+	name string
+	// config is the HCL after the provider block (or the whole configuration,
+	// provider block included, when it starts with "provider").
+	config string
+	// attr and rule must both appear in the error; spaces match any
+	// whitespace, as Terraform wraps messages.
+	attr, rule string
+}
+
+const someCompanyID = "7e7b7ca8-5a4b-4c3c-9d8e-0f1a2b3c4d5e"
+
+func companyCase(name, body, attr, rule string) invalidConfig {
+	return invalidConfig{name, "resource \"codat_company\" \"test\" {\n  " + body + "\n}\n", attr, rule}
+}
+
+func scheduleCase(name, companyID, dataTypes, attr, rule string) invalidConfig {
+	return invalidConfig{name, fmt.Sprintf("resource \"codat_sync_schedule\" \"test\" {\n  company_id = %q\n  data_types = {\n    %s\n  }\n}\n", companyID, dataTypes), attr, rule}
+}
+
+func profileCase(name, dataTypes, attr, rule string) invalidConfig {
+	return invalidConfig{name, fmt.Sprintf("resource \"codat_profile_sync_settings\" \"test\" {\n  data_types = {\n    %s\n  }\n}\n", dataTypes), attr, rule}
+}
+
+func dataSyncCase(name, body, attr, rule string) invalidConfig {
+	return invalidConfig{name, fmt.Sprintf("resource \"codat_data_sync\" \"test\" {\n  company_id = %q\n  %s\n}\n", someCompanyID, body), attr, rule}
+}
+
+func dataSourceCase(name, kind, body, attr, rule string) invalidConfig {
+	return invalidConfig{name, fmt.Sprintf("data %q \"x\" {\n  %s\n}\n", kind, body), attr, rule}
+}
+
+func providerCase(name, settings, attr, rule string) invalidConfig {
+	return invalidConfig{name, "provider \"codat\" {\n  " + settings + "\n}\ndata \"codat_integrations\" \"all\" {}\n", attr, rule}
+}
+
+func invalidConfigs() map[string][]invalidConfig {
+	tags := func(n int) string {
+		pairs := make([]string, n)
+		for i := range pairs {
+			pairs[i] = fmt.Sprintf("t%d = \"v\"", i)
+		}
+		return "name = \"Acme\"\n  tags = {" + strings.Join(pairs, ", ") + "}"
+	}
+	daily := `sync_every = "daily"`
+	return map[string][]invalidConfig{
+		"codat_company": {
+			companyCase("forbidden characters", `name = "Acme (UK) Ltd"`, `name`, `"Acme (UK) Ltd" contains "(", ")", which Codat does not allow`),
+			companyCase("tab", `name = "Acme\tLtd"`, `name`, `contains a tab, which Codat does not allow`),
+			companyCase("leading space", `name = " Acme"`, `name`, `starts or ends with a space`),
+			companyCase("blank name", `name = "   "`, `name`, `must contain at least one letter or digit`),
+			companyCase("temporary name characters", `temporary_name = "Lead #42"`, `temporary_name`, `"Lead #42" contains "#"`),
+			companyCase("empty description", "name = \"Acme\"\n  description = \"\"", `description`, `description is set to an empty string`),
+			companyCase("ten tags", tags(10), `tags`, `tags has 10 tags, but at most 9 can be set: Codat allows 10 per company, and Terraform writes one of its own`),
+			companyCase("reserved tag", "name = \"Acme\"\n  tags = { terraform-codat-create = \"x\" }", `tags`, `must not use the key "terraform-codat-create"`),
+			companyCase("long tag key", "name = \"Acme\"\n  tags = { "+strings.Repeat("k", 28)+" = \"v\" }", `tags`, `UTF-8 character count must be between 1 and 27`),
+			companyCase("tag key with a line break", "name = \"Acme\"\n  tags = { \"a\\nb\" = \"v\" }", `tags`, `must not contain line breaks`),
+			companyCase("long tag value", "name = \"Acme\"\n  tags = { k = \""+strings.Repeat("v", 101)+"\" }", `tags`, `UTF-8 character count must be at most 100`),
+			companyCase("platform key shape", "name = \"Acme\"\n  platform_key = \"Xero\"", `platform_key`, `must be a Codat platform key: four lower-case letters`),
+			companyCase("name and temporary name", "name = \"Acme\"\n  temporary_name = \"Lead 42\"", `name,temporary_name`, `Exactly one of these attributes must be configured`),
+			companyCase("no name", `description = "no name"`, `name,temporary_name`, `Exactly one of these attributes must be configured`),
+			companyCase("name_from_platform without temporary name", "name = \"Acme\"\n  name_from_platform = \"legal_name\"", `temporary_name`, `must be specified when "name_from_platform" is specified`),
+			companyCase("name_from_platform value", "temporary_name = \"Lead 42\"\n  name_from_platform = \"trading_name\"", `name_from_platform`, `value must be one of: ["company_name" "legal_name"]`),
+		},
+		"codat_sync_schedule": {
+			scheduleCase("data type spelling", someCompanyID, `Invoice = { `+daily+` }`, `data_types`, `"Invoice" is not a Codat data type. Did you mean "invoices"`),
+			scheduleCase("data type family", someCompanyID, `bankingAccounts = { `+daily+` }`, `data_types`, `Did you mean "banking-accounts"`),
+			scheduleCase("sync_from and window", someCompanyID, `invoices = { sync_every = "daily", sync_from = "2024-01-01", sync_from_window_months = 12 }`, `data_types["invoices"]`, `sets both sync_from (fetch from a date) and sync_from_window_months`),
+			scheduleCase("months_to_sync on invoices", someCompanyID, `invoices = { sync_every = "daily", months_to_sync = 12 }`, `months_to_sync`, `applies only to balanceSheet and profitAndLoss`),
+			scheduleCase("zero hours", someCompanyID, `invoices = { sync_every = "0h" }`, `data_types["invoices"].sync_every`, `"0h", 0 hours: Codat syncs from hourly to monthly, so it must be from "1h" to "720h"`),
+			scheduleCase("too many hours", someCompanyID, `invoices = { sync_every = "721h" }`, `sync_every`, `"721h", 721 hours: Codat syncs from hourly to monthly`),
+			scheduleCase("unknown interval", someCompanyID, `invoices = { sync_every = "fortnightly" }`, `sync_every`, `must be "hourly" (1 hour), "daily" (24 hours), "weekly" (168 hours), "monthly" (720 hours) or a number of hours such as "12h" or "36h"; got "fortnightly"`),
+			scheduleCase("interval case", someCompanyID, `invoices = { sync_every = "Daily" }`, `sync_every`, `got "Daily"`),
+			scheduleCase("sync_from format", someCompanyID, `invoices = { sync_every = "daily", sync_from = "01/02/2024" }`, `data_types["invoices"].sync_from`, `must be a date such as "2024-01-01" or an RFC 3339 date-time such as "2024-01-01T00:00:00Z", got "01/02/2024"`),
+			scheduleCase("sync_from without zone", someCompanyID, `invoices = { sync_every = "daily", sync_from = "2024-01-01T00:00:00" }`, `sync_from`, `got "2024-01-01T00:00:00"`),
+			scheduleCase("negative sync_order", someCompanyID, `invoices = { sync_every = "daily", sync_order = -1 }`, `sync_order`, `value must be at least 0`),
+			scheduleCase("zero window", someCompanyID, `invoices = { sync_every = "daily", sync_from_window_months = 0 }`, `sync_from_window_months`, `value must be at least 1`),
+			scheduleCase("zero months_to_sync", someCompanyID, `balanceSheet = { sync_every = "daily", months_to_sync = 0 }`, `months_to_sync`, `value must be at least 1`),
+			scheduleCase("no data types", someCompanyID, ``, `data_types`, `map must contain at least 1 elements`),
+			scheduleCase("company id", "acme", `invoices = { `+daily+` }`, `company_id`, `must be a Codat company id`),
+		},
+		"codat_profile_sync_settings": {
+			profileCase("data type case", `profitandloss = { `+daily+` }`, `data_types`, `"profitandloss" is not a Codat data type. Did you mean "profitAndLoss"`),
+			profileCase("sync_from and window", `bills = { sync_every = "weekly", sync_from = "2024-01-01", sync_from_window_months = 3 }`, `data_types["bills"]`, `sets both sync_from`),
+			profileCase("months_to_sync on bills", `bills = { sync_every = "weekly", months_to_sync = 3 }`, `months_to_sync`, `applies only to balanceSheet and profitAndLoss`),
+			profileCase("too many hours", `bills = { sync_every = "1000h" }`, `sync_every`, `is "1000h", 1000 hours`),
+		},
+		"codat_data_sync": {
+			dataSyncCase("data type spelling", `data_types = ["invoice", "bills"]`, `data_types`, `"invoice" is not a Codat data type. Did you mean "invoices"`),
+			dataSyncCase("empty data types", `data_types = []`, `data_types`, `set must contain at least 1 elements`),
+			dataSyncCase("connection without data types", `connection_id = "`+someCompanyID+`"`, `connection_id`, `Attribute "data_types" must be specified when "connection_id" is specified`),
+			dataSyncCase("connection id shape", "data_types = [\"bills\"]\n  connection_id = \"conn-1\"", `connection_id`, `must be a Codat connection ID (a UUID)`),
+			{"company id shape", "resource \"codat_data_sync\" \"test\" {\n  company_id = \"x\"\n  data_types = [\"bills\"]\n}\n", `company_id`, `must be a Codat company ID`},
+			dataSyncCase("timeout", "data_types = [\"bills\"]\n  timeouts {\n    create = \"ten minutes\"\n  }", `create`, `"ten minutes"`),
+		},
+		"codat_integrations": {
+			dataSourceCase("source type case", "codat_integrations", `source_type = "accounting"`, `source_type`, `value must be one of:`),
+			dataSourceCase("key shape", "codat_integrations", `key = "QBO"`, `key`, `must be a Codat platform key: four lower-case letters`),
+			dataSourceCase("empty name filter", "codat_integrations", `name_contains = ""`, `name_contains`, `string length must be at least 1`),
+		},
+		"codat_integration": {
+			dataSourceCase("upper case", "codat_integration", `key = "GBOL"`, `key`, `must be a Codat platform key: four lower-case letters`),
+			dataSourceCase("three letters", "codat_integration", `key = "gbo"`, `key`, `four lower-case letters`),
+			dataSourceCase("five letters", "codat_integration", `key = "gbolx"`, `key`, `four lower-case letters`),
+			dataSourceCase("digit", "codat_integration", `key = "gb0l"`, `key`, `four lower-case letters`),
+		},
+		"codat_company_info": {
+			dataSourceCase("company id", "codat_company_info", `company_id = "my-company"`, `company_id`, `must be a Codat company ID`),
+			dataSourceCase("wait words", "codat_company_info", fmt.Sprintf("company_id = %q\n  wait_for_sync = \"5 minutes\"", someCompanyID), `wait_for_sync`, `Invalid duration`),
+			dataSourceCase("wait too short", "codat_company_info", fmt.Sprintf("company_id = %q\n  wait_for_sync = \"10ms\"", someCompanyID), `wait_for_sync`, `at least 1s`),
+		},
+		"codat_data_status": {
+			dataSourceCase("company id", "codat_data_status", `company_id = "acme-ltd"`, `company_id`, `must be a Codat company ID`),
+		},
+		"provider": {
+			providerCase("plain http to a remote host", `base_url = "http://api.codat.io"`, `base_url`, `must use https (plain http is allowed only for loopback hosts)`),
+			providerCase("not a URL scheme Codat serves", `base_url = "ftp://api.codat.io"`, `base_url`, `must use https`),
+			providerCase("user info", `base_url = "https://user:pass@api.codat.io"`, `base_url`, `must not contain user info`),
+			providerCase("query", `base_url = "https://api.codat.io?x=1"`, `base_url`, `must not have a query or fragment`),
+			providerCase("no host", `base_url = "https://"`, `base_url`, `has no host`),
+			providerCase("empty key", `api_key = ""`, `api_key`, `api_key is set to an empty string`),
+			providerCase("too many retries", `max_retries = 51`, `max_retries`, `value must be between 0 and 50`),
+			providerCase("negative retries", `max_retries = -1`, `max_retries`, `value must be between 0 and 50`),
+			providerCase("retry wait words", `max_retry_wait = "ten minutes"`, `max_retry_wait`, `must be a duration such as "90s" or "5m", at least 1s`),
+			providerCase("retry wait too short", `max_retry_wait = "500ms"`, `max_retry_wait`, `at least 1s, got "500ms"`),
+		},
+	}
+}
+
+// attrAndRule matches an error that contains both texts, in either order.
+func attrAndRule(attr, rule string) *regexp.Regexp {
+	a, r := messageRE(attr).String(), messageRE(rule).String()
+	return regexp.MustCompile(`(?s)(?:` + a + `.*` + r + `|` + r + `.*` + a + `)`)
+}
+
+// TestAccValidation_table: every resource, data source and the provider
+// block refuse invalid arguments at plan time, with a diagnostic that names
+// the attribute and the rule, and nothing reaches Codat.
+func TestAccValidation_table(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	table := invalidConfigs()
+	total := 0
+	t.Run("group", func(t *testing.T) {
+		for kind, cases := range table {
+			total += len(cases)
+			t.Run(kind, func(t *testing.T) {
+				t.Parallel()
+				steps := make([]resource.TestStep, 0, len(cases))
+				for _, c := range cases {
+					config := c.config
+					if !strings.HasPrefix(config, "provider") {
+						config = env.providerBlock() + config
+					}
+					steps = append(steps, resource.TestStep{Config: config, PlanOnly: true, ExpectError: attrAndRule(c.attr, c.rule)})
+				}
+				resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviderFactories, Steps: steps})
+			})
+		}
+	})
+	if total < 40 {
+		t.Errorf("the table has %d cases; the issue asks for at least 40", total)
+	}
+	if env.Emulator != nil {
+		if counts := env.Emulator.RequestCounts(); counts.Total != 0 {
+			t.Errorf("plan-time validation sent %d requests to Codat, want 0 (%v)", counts.Total, counts.Routes)
+		}
+	}
+	t.Logf("%d invalid configurations across %d resources, data sources and the provider block", total, len(table))
+}
