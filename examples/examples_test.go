@@ -1,0 +1,323 @@
+// Package examples holds the Terraform configurations that the docs show and
+// the quickstart runs. Its test proves each one works with the provider built
+// from this repository: formatted, valid by Terraform's own checks (the
+// provider's schemas and validators included), and, where it needs no input,
+// planned against the local emulator.
+package examples
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/codat-community/terraform-provider-codat/internal/emulator"
+)
+
+// The test adds this file to every copy, so snippets that leave out
+// required_providers (as resource examples do) still resolve "codat" to our
+// provider rather than to hashicorp/codat. As an override file it merges with
+// a required_providers block the example already has.
+const overrideFile = "zz_examples_test_override.tf"
+
+const overrideHCL = `terraform {
+  required_providers {
+    codat = {
+      source = "codat-community/codat"
+    }
+  }
+}
+`
+
+func TestExamplesFormatted(t *testing.T) {
+	tf := terraformCLI(t)
+	out, err := exec.Command(tf, "fmt", "-check", "-diff", "-recursive", "-no-color", ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("examples are not formatted (run make fmt):\n%s", out)
+	}
+}
+
+// TestExamples runs every directory under examples/ that holds .tf files as
+// one configuration, the way a user who copies it would: terraform validate,
+// then terraform plan against an in-process emulator when every variable has
+// a default. Directories are found, not listed, so a new example is covered
+// as soon as it exists. No terraform init: the provider comes from a
+// dev_overrides CLI configuration, so nothing is downloaded.
+func TestExamples(t *testing.T) {
+	tf := terraformCLI(t)
+	dirs := exampleDirs(t)
+	if len(dirs) == 0 {
+		t.Fatal("no example directories found")
+	}
+	cliConfig := devOverridesConfig(t, buildProvider(t))
+
+	for _, dir := range dirs {
+		t.Run(filepath.ToSlash(dir), func(t *testing.T) {
+			t.Parallel()
+			work := copyConfig(t, dir)
+			env := terraformEnv(cliConfig)
+
+			run(t, work, env, tf, "validate", "-no-color")
+
+			if missing := variablesWithoutDefault(t, work); len(missing) > 0 {
+				t.Logf("validated only: variables %s have no default, so a plan needs input", strings.Join(missing, ", "))
+				return
+			}
+			srv := startEmulator(t, importedCompanyIDs(t, work))
+			env = append(env, "CODAT_BASE_URL="+srv.URL, "CODAT_API_KEY="+emulator.DefaultAPIKey)
+			plan := run(t, work, env, tf, "plan", "-no-color", "-input=false", "-lock=false")
+			t.Log(planSummary.FindString(plan))
+		})
+	}
+}
+
+// terraformCLI is the CLI the acceptance tests use: TF_ACC_TERRAFORM_PATH
+// (which may be OpenTofu), else terraform on PATH.
+func terraformCLI(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		return p
+	}
+	p, err := exec.LookPath("terraform")
+	if err != nil {
+		t.Fatal("no terraform on PATH: install the Terraform CLI (1.5 or later) or set TF_ACC_TERRAFORM_PATH; the tests do not download it")
+	}
+	return p
+}
+
+// exampleDirs lists every directory below this one that holds a .tf file.
+func exampleDirs(t *testing.T) []string {
+	t.Helper()
+	var dirs []string
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == ".terraform" || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(path, ".tf") {
+			if dir := filepath.Dir(path); !slices.Contains(dirs, dir) {
+				dirs = append(dirs, dir)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dirs
+}
+
+// buildProvider builds the provider from the module root into a temp dir.
+func buildProvider(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-codat"), "..")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+	return dir
+}
+
+func devOverridesConfig(t *testing.T, providerDir string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "terraformrc")
+	// %q quotes the path as HCL wants it, backslashes included on Windows.
+	config := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"codat-community/codat\" = %q\n  }\n  direct {}\n}\n", providerDir)
+	if err := os.WriteFile(path, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// copyConfig copies the directory's files (not subdirectories, which are
+// examples of their own) and adds the required_providers override.
+func copyConfig(t *testing.T, dir string) string {
+	t.Helper()
+	work := t.TempDir()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.IsDir() || strings.HasSuffix(e.Name(), "_test.go") {
+			continue
+		}
+		body, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(work, e.Name()), body, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(work, overrideFile), []byte(overrideHCL), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return work
+}
+
+// terraformEnv is the environment minus anything that changes how the CLI
+// behaves (TF_CLI_ARGS, TF_WORKSPACE, a CLI config, ...), plus ours.
+func terraformEnv(cliConfig string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "TF_") || strings.HasPrefix(kv, "CODAT_") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env, "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0")
+}
+
+// run runs the CLI in dir and returns its output; a failure ends the test.
+func run(t *testing.T, dir string, env []string, name string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s %s: %v\n%s", filepath.Base(name), strings.Join(args, " "), err, out.String())
+	}
+	return out.String()
+}
+
+var (
+	planSummary   = regexp.MustCompile(`(?m)^(Plan: .*|No changes\..*)$`)
+	variableBlock = regexp.MustCompile(`(?m)^variable\s+"([^"]+)"\s*\{`)
+	defaultAttr   = regexp.MustCompile(`(?m)^\s*default\s*=`)
+	importID      = regexp.MustCompile(`(?s)\bimport\s*\{[^}]*?\bid\s*=\s*"([^"]*)"`)
+	uuidPattern   = regexp.MustCompile(`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)
+)
+
+// variablesWithoutDefault names the variables a plan would ask for. The
+// examples are formatted by terraform fmt, so a top-level block starts at
+// the beginning of a line and its body ends at the matching brace.
+func variablesWithoutDefault(t *testing.T, dir string) []string {
+	t.Helper()
+	var missing []string
+	for _, src := range tfSources(t, dir) {
+		for _, m := range variableBlock.FindAllStringSubmatchIndex(src, -1) {
+			name := src[m[2]:m[3]]
+			if !defaultAttr.MatchString(blockBody(src, m[1]-1)) {
+				missing = append(missing, name)
+			}
+		}
+	}
+	return missing
+}
+
+// blockBody returns the text between the brace at open and its match.
+func blockBody(src string, open int) string {
+	depth := 0
+	for i := open; i < len(src); i++ {
+		switch src[i] {
+		case '{':
+			depth++
+		case '}':
+			depth--
+			if depth == 0 {
+				return src[open+1 : i]
+			}
+		}
+	}
+	return src[open+1:]
+}
+
+// importedCompanyIDs are the Codat company ids that import blocks name
+// (alone, or inside a composite id such as "<company id>:invoices").
+func importedCompanyIDs(t *testing.T, dir string) []string {
+	t.Helper()
+	var ids []string
+	for _, src := range tfSources(t, dir) {
+		for _, m := range importID.FindAllStringSubmatch(src, -1) {
+			ids = append(ids, uuidPattern.FindAllString(m[1], -1)...)
+		}
+	}
+	return ids
+}
+
+// tfSources reads the directory's .tf files with comment lines removed, so
+// commented-out blocks do not count.
+func tfSources(t *testing.T, dir string) []string {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sources []string
+	for _, p := range paths {
+		body, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kept []string
+		for _, line := range strings.Split(string(body), "\n") {
+			if trimmed := strings.TrimSpace(line); !strings.HasPrefix(trimmed, "#") && !strings.HasPrefix(trimmed, "//") {
+				kept = append(kept, line)
+			}
+		}
+		sources = append(sources, strings.Join(kept, "\n"))
+	}
+	return sources
+}
+
+// startEmulator serves an emulator whose state already holds a company for
+// each id an import block names, so planning the import finds it. The
+// companies go in through the emulator's own -state file format, read back
+// from a fresh emulator so the test follows that format's changes.
+func startEmulator(t *testing.T, companyIDs []string) *httptest.Server {
+	t.Helper()
+	opts := emulator.Options{SyncStepDuration: emulator.NoSyncDelay}
+	if len(companyIDs) > 0 {
+		opts.StatePath = seededState(t, companyIDs)
+	}
+	emu, err := emulator.Open(opts)
+	if err != nil {
+		t.Fatalf("starting the emulator: %v", err)
+	}
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func seededState(t *testing.T, companyIDs []string) string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	emulator.New(emulator.Options{}).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/_emulator/state", nil))
+	var state map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &state); err != nil {
+		t.Fatalf("reading the emulator's state format: %v (%s)", err, rec.Body.String())
+	}
+	var companies []any
+	for _, id := range slices.Compact(slices.Sorted(slices.Values(companyIDs))) {
+		companies = append(companies, map[string]any{
+			"id":      strings.ToLower(id),
+			"name":    "Imported by the examples test",
+			"created": time.Now().UTC().Format(time.RFC3339),
+		})
+	}
+	state["companies"] = companies
+	body, err := json.Marshal(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "emulator-state.json")
+	if err := os.WriteFile(path, body, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
