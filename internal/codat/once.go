@@ -75,8 +75,9 @@ var onceTagPattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 // still runs, on a context of its own bounded by LookupTimeout, so a caller
 // that is being stopped learns about a company Codat made. If several
 // companies carry the tag (Codat carried out an attempt after an earlier
-// look-up found nothing), the oldest is returned and the others are deleted:
-// nobody else knows the token, so nobody else can be using them.
+// look-up found nothing), the oldest is returned and the others, made
+// moments ago by this create's own attempts, are deleted while they have no
+// connection: nobody else knows the token, so nobody else can be using them.
 func (c *Client) CreateCompanyOnce(ctx context.Context, req CompanyRequest, key, value string) (*Company, error) {
 	if !onceTagPattern.MatchString(key) || !onceTagPattern.MatchString(value) || req.Tags[key] != value {
 		return nil, errors.New("codat: CreateCompanyOnce needs req.Tags[key] == value, both of letters, digits, '.', '_' and '-'")
@@ -154,7 +155,7 @@ func createOnce[T any](ctx context.Context, c *Client, what string, create, find
 }
 
 // findTaggedCompany returns the company carrying key=value, the oldest if
-// several do, deleting the others.
+// several do, deleting the others while they have no connection.
 func (c *Client) findTaggedCompany(ctx context.Context, key, value string) (*Company, error) {
 	list, err := c.ListCompanies(ctx, ListCompaniesOptions{Tags: key + "=" + value})
 	if err != nil {
@@ -167,6 +168,12 @@ func (c *Client) findTaggedCompany(ctx context.Context, key, value string) (*Com
 	}
 	slices.SortFunc(matches, func(a, b Company) int { return cmp.Or(cmp.Compare(a.Created, b.Created), cmp.Compare(a.ID, b.ID)) })
 	for _, extra := range matches[1:] {
+		// Only an empty duplicate is ours alone to remove: one with a
+		// connection is in use by someone after all, so it stays.
+		if len(extra.DataConnections) > 0 {
+			c.logInfo(ctx, "codat create: kept a duplicate made by a retried create, because it has a connection", "company", extra.ID)
+			continue
+		}
 		if err := c.DeleteCompany(ctx, extra.ID); err != nil && !IsNotFound(err) {
 			c.logInfo(ctx, "codat create: could not delete a duplicate made by a retried create", "company", extra.ID, "error", err.Error())
 		}

@@ -122,6 +122,30 @@ func TestCreateCompanyOnceRemovesLateDuplicates(t *testing.T) {
 	}
 }
 
+// TestCreateCompanyOnceKeepsDuplicatesInUse: a duplicate carrying the token
+// that has a connection is in use after all, so it is never deleted.
+func TestCreateCompanyOnceKeepsDuplicatesInUse(t *testing.T) {
+	var clock atomic.Int64
+	clock.Store(time.Now().Add(-time.Hour).Unix())
+	h := newEmulatorHarness(t, emulator.Options{Now: func() time.Time { return time.Unix(clock.Load(), 0) }})
+	ctx := context.Background()
+	first := must(h.client.CreateCompany(ctx, taggedRequest("Acme")))(t)
+	clock.Store(time.Now().Unix())
+	inUse := must(h.client.CreateCompany(ctx, taggedRequest("Acme")))(t)
+	must(h.client.CreateConnection(ctx, inUse.ID, "gbol"))(t)
+	h.script(t, emulator.ScriptedFault{Route: "POST /companies", DropAfterWrite: true})
+	got := must(h.client.CreateCompanyOnce(ctx, taggedRequest("Acme"), onceKey, onceValue))(t)
+	if got.ID != first.ID {
+		t.Errorf("kept %s, want the oldest, %s", got.ID, first.ID)
+	}
+	if _, err := h.client.GetCompany(ctx, inUse.ID); err != nil {
+		t.Errorf("the duplicate with a connection is gone: %v", err)
+	}
+	if n := len(must(h.client.ListCompanies(ctx, codat.ListCompaniesOptions{}))(t)); n != 2 {
+		t.Errorf("%d companies, want 2 (the oldest and the one in use; the empty one from the dropped create deleted)", n)
+	}
+}
+
 func TestCreateCompanyOnceRefusesBadToken(t *testing.T) {
 	h := newEmulatorHarness(t, emulator.Options{})
 	for _, tc := range []struct{ key, value string }{
