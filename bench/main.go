@@ -1,10 +1,13 @@
 // Command bench measures what the Codat provider costs at scale: terraform
 // apply, plan (refresh) and destroy of N codat_company resources with a
 // platform connection, through the real Terraform CLI against the emulator,
-// next to two floors that make no API call at all:
+// next to floors that make no API call at all:
 //
 //   - floor: floorprovider, a terraform-plugin-framework provider whose
 //     resource takes the same configuration and only keeps it in state;
+//   - floor_same_state: the same provider's resource that also keeps a
+//     made-up state of codat_company's shape and size, which tells
+//     Terraform's cost of that state from the provider's own;
 //   - terraform_data: Terraform's built-in resource, no provider process.
 //
 // Terraform launches the providers itself (dev_overrides, no terraform init),
@@ -43,9 +46,10 @@ import (
 
 // Scenarios, in the order each phase runs them.
 const (
-	scCodat  = "codat"
-	scFloor  = "floor"
-	scTFData = "terraform_data"
+	scCodat     = "codat"
+	scFloor     = "floor"
+	scSameState = "floor_same_state"
+	scTFData    = "terraform_data"
 )
 
 var phases = []string{"apply", "plan", "destroy"}
@@ -245,19 +249,20 @@ resource "codat_company" "c" {
   platform_key = "gbol"
 }
 `, n)
-	case scFloor:
+	case scFloor, scSameState:
+		resourceType := map[string]string{scFloor: "floor_company", scSameState: "floor_company_same_state"}[scenario]
 		return fmt.Sprintf(`terraform {
   required_providers {
     floor = { source = "bench/floor" }
   }
 }
 
-resource "floor_company" "c" {
+resource %q "c" {
   count        = %d
   name         = "Bench company ${count.index}"
   platform_key = "gbol"
 }
-`, n)
+`, resourceType, n)
 	default:
 		return fmt.Sprintf(`resource "terraform_data" "c" {
   count = %d
@@ -284,7 +289,7 @@ type phaseResult struct {
 // phase at a time across the scenarios, so that a change in the machine's
 // load affects them alike.
 func (b *bencher) scaleRun(ctx context.Context, n int) ([]phaseResult, error) {
-	scenarios := []string{scCodat, scFloor, scTFData}
+	scenarios := []string{scCodat, scFloor, scSameState, scTFData}
 	dirs := map[string]string{}
 	for _, sc := range scenarios {
 		dir := filepath.Join(b.work, fmt.Sprintf("%s-%d", sc, n))

@@ -1,8 +1,10 @@
 // Command floorprovider is the benchmark's floor: a terraform-plugin-framework
-// provider whose one resource, floor_company, takes the same configuration as
-// codat_company and keeps it in Terraform's state without calling anything.
-// What it costs is what Terraform and the framework cost for a resource of
-// that shape; the Codat provider is measured against it.
+// provider whose resources take the same configuration as codat_company and
+// keep it in Terraform's state without calling anything: floor_company keeps
+// only that configuration (what Terraform and the framework cost for a
+// resource of that shape; the Codat provider is measured against it), and
+// floor_company_same_state also keeps a made-up state of codat_company's
+// shape and size.
 package main
 
 import (
@@ -46,7 +48,10 @@ func (floorProvider) Configure(context.Context, provider.ConfigureRequest, *prov
 }
 
 func (floorProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{func() resource.Resource { return companyResource{} }}
+	return []func() resource.Resource{
+		func() resource.Resource { return companyResource{} },
+		func() resource.Resource { return sameStateResource{} },
+	}
 }
 
 func (floorProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
