@@ -100,16 +100,25 @@ func TestCreateCompanyOnce(t *testing.T) {
 	}
 }
 
+// withOldestTagged is an emulator holding one company that carries the
+// create's token, created an hour ago, so that companies made later sort
+// after it.
+func withOldestTagged(t *testing.T) (*emulatorHarness, *codat.Company) {
+	t.Helper()
+	var clock atomic.Int64
+	clock.Store(time.Now().Add(-time.Hour).Unix())
+	h := newEmulatorHarness(t, emulator.Options{Now: func() time.Time { return time.Unix(clock.Load(), 0) }})
+	first := must(h.client.CreateCompany(context.Background(), taggedRequest("Acme")))(t)
+	clock.Store(time.Now().Unix())
+	return h, first
+}
+
 // TestCreateCompanyOnceRemovesLateDuplicates: a company carrying the same
 // token (an earlier attempt Codat carried out after a look-up) is deleted,
 // and the oldest is kept.
 func TestCreateCompanyOnceRemovesLateDuplicates(t *testing.T) {
-	var clock atomic.Int64
-	clock.Store(time.Now().Add(-time.Hour).Unix())
-	h := newEmulatorHarness(t, emulator.Options{Now: func() time.Time { return time.Unix(clock.Load(), 0) }})
+	h, first := withOldestTagged(t)
 	ctx := context.Background()
-	first := must(h.client.CreateCompany(ctx, taggedRequest("Acme")))(t)
-	clock.Store(time.Now().Unix())
 	must(h.client.CreateCompany(ctx, codat.CompanyRequest{Name: "Other", Tags: map[string]string{onceKey: "another-token"}}))(t)
 	h.script(t, emulator.ScriptedFault{Route: "POST /companies", DropAfterWrite: true})
 	got := must(h.client.CreateCompanyOnce(ctx, taggedRequest("Acme"), onceKey, onceValue))(t)
@@ -125,12 +134,8 @@ func TestCreateCompanyOnceRemovesLateDuplicates(t *testing.T) {
 // TestCreateCompanyOnceKeepsDuplicatesInUse: a duplicate carrying the token
 // that has a connection is in use after all, so it is never deleted.
 func TestCreateCompanyOnceKeepsDuplicatesInUse(t *testing.T) {
-	var clock atomic.Int64
-	clock.Store(time.Now().Add(-time.Hour).Unix())
-	h := newEmulatorHarness(t, emulator.Options{Now: func() time.Time { return time.Unix(clock.Load(), 0) }})
+	h, first := withOldestTagged(t)
 	ctx := context.Background()
-	first := must(h.client.CreateCompany(ctx, taggedRequest("Acme")))(t)
-	clock.Store(time.Now().Unix())
 	inUse := must(h.client.CreateCompany(ctx, taggedRequest("Acme")))(t)
 	must(h.client.CreateConnection(ctx, inUse.ID, "gbol"))(t)
 	h.script(t, emulator.ScriptedFault{Route: "POST /companies", DropAfterWrite: true})

@@ -203,6 +203,15 @@ func adoptableConnection(conns []codat.Connection, platformKey string, keyOf map
 	return best
 }
 
+// connectionIDs is the ids of conns, in order.
+func connectionIDs(conns []codat.Connection) []string {
+	ids := make([]string, len(conns))
+	for i, c := range conns {
+		ids[i] = c.ID
+	}
+	return ids
+}
+
 // findConnection returns the company's connection with id, or nil.
 func findConnection(conns []codat.Connection, id string) *codat.Connection {
 	for i := range conns {

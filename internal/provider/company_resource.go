@@ -613,11 +613,7 @@ func (r *companyResource) changePlatform(ctx context.Context, client *codat.Clie
 	case adopt != nil:
 		carry.ManagedConnectionID = adopt.ID
 	case platformKey != "":
-		existing := make([]string, 0, len(company.DataConnections))
-		for _, c := range company.DataConnections {
-			existing = append(existing, c.ID)
-		}
-		conn, err := client.CreateConnectionOnce(ctx, company.ID, platformKey, existing)
+		conn, err := client.CreateConnectionOnce(ctx, company.ID, platformKey, connectionIDs(company.DataConnections))
 		if err != nil {
 			detail := apiErrorDetail(err) + "\n\nThe company now has no managed connection; the next plan shows an in-place update that creates it."
 			if kept := activeAccounting(ctx, r.data, company.DataConnections, platformKey); kept != nil {
@@ -745,11 +741,7 @@ func (r *companyResource) createManagedConnection(ctx context.Context, client *c
 	err := ctx.Err()
 	var conn *codat.Connection
 	if err == nil {
-		existing := make([]string, 0, len(company.DataConnections))
-		for _, c := range company.DataConnections {
-			existing = append(existing, c.ID)
-		}
-		conn, err = client.CreateConnectionOnce(ctx, company.ID, platformKey, existing)
+		conn, err = client.CreateConnectionOnce(ctx, company.ID, platformKey, connectionIDs(company.DataConnections))
 	}
 	if err == nil {
 		return conn
