@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -486,6 +487,66 @@ func TestAccCompany_importBlock(t *testing.T) {
 			Check: checkMatchesAPI(t, env),
 		}},
 	})
+}
+
+// TestAccCompany_importDropsCreationMarker: a company an interrupted apply
+// left with its creation marker, imported by hand, is the import's from then
+// on. The refresh removes the marker, so that no later apply of the same
+// configuration can adopt it too; and whether or not Codat lets it, the
+// marker never shows in tags (no drift).
+func TestAccCompany_importDropsCreationMarker(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name        string
+		refusePatch bool
+		markerAtEnd bool
+	}{
+		{name: "removed"},
+		{name: "removal refused", refusePatch: true, markerAtEnd: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			env := newTestEnv(t)
+			if tc.refusePatch {
+				env.requireEmulator(t)
+				if err := env.Emulator.ScriptFaults(emulator.ScriptedFault{Route: "PATCH /companies/{companyId}", Status: 400, Count: 100}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			marker := creationMarker{Fingerprint: "abc", Written: time.Now(), Nonce: "0123456789abcdef"}.String()
+			company, err := env.Client.CreateCompany(env.ctx(t), codat.CompanyRequest{Name: "Left Behind",
+				Tags: map[string]string{"region": "uk", creationTagKey: marker}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProviderFactories,
+				CheckDestroy:             checkDestroyed(t, env),
+				Steps: []resource.TestStep{{
+					Config: companyConfig(env, `
+  name = "Left Behind"
+  tags = { region = "uk" }`) + fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", companyAddr, company.ID),
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(companyAddr, plancheck.ResourceActionNoop)},
+						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+					},
+					ConfigStateChecks: []statecheck.StateCheck{
+						expectState("tags", knownvalue.MapExact(map[string]knownvalue.Check{"region": knownvalue.StringExact("uk")})),
+					},
+					Check: func(*terraform.State) error {
+						got, err := env.Client.GetCompany(env.ctx(t), company.ID)
+						if err != nil {
+							return err
+						}
+						if _, marked := got.Tags[creationTagKey]; marked != tc.markerAtEnd || got.Tags["region"] != "uk" {
+							return fmt.Errorf("tags at Codat after the import: %v, want region=uk and the marker there: %t", got.Tags, tc.markerAtEnd)
+						}
+						return nil
+					},
+				}},
+			})
+		})
+	}
 }
 
 func TestAccCompany_deletionProtection(t *testing.T) {
