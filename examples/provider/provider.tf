@@ -19,3 +19,11 @@ provider "codat" {}
 #   max_retries    = 8
 #   max_retry_wait = "10m"
 # }
+#
+# Against api.codat.io the provider paces itself to Codat's limits. When
+# several Terraform runs share one address, give each a share of them:
+#
+# provider "codat" {
+#   requests_per_minute     = 250
+#   max_concurrent_requests = 3
+# }
