@@ -1,8 +1,11 @@
 package codat
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -57,5 +60,114 @@ func FuzzDecodePage(f *testing.F) {
 			return
 		}
 		_ = hasMorePages(page, len(page.Results), MaxPageSize)
+	})
+}
+
+// FuzzCompanyName: a name the validator accepts is one Codat stores
+// unchanged, and sanitizing any name gives one the validator accepts (or
+// nothing).
+func FuzzCompanyName(f *testing.F) {
+	for _, s := range []string{"Acme Ltd", "Acme (UK) Ltd", " Acme", "Acme\tLtd", "", "   ", "Ünïcödé", "a\x00b", "Café & Co.", "\xff\xfe"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		problem := CompanyNameProblem(name)
+		if !utf8.ValidString(problem) {
+			t.Fatalf("problem text is not UTF-8: %q", problem)
+		}
+		clean := SanitizeCompanyName(name)
+		if problem == "" && clean != name {
+			t.Fatalf("%q was accepted, but Codat would store %q", name, clean)
+		}
+		if clean != "" && CompanyNameProblem(clean) != "" {
+			t.Fatalf("sanitized %q to %q, which is refused: %s", name, clean, CompanyNameProblem(clean))
+		}
+		if SanitizeCompanyName(clean) != clean {
+			t.Fatalf("sanitizing %q is not idempotent", name)
+		}
+	})
+}
+
+// FuzzDataType: a data type is accepted exactly when it is one of Codat's,
+// and a refusal suggests three real ones.
+func FuzzDataType(f *testing.F) {
+	for _, s := range []string{"invoices", "Invoice", "bankingAccounts", "banking-accounts", "", "commerce-", "\u0130nvoices"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		if len(name) > 256 {
+			return // edit distance is quadratic; Terraform values this long are not data types
+		}
+		problem := DataTypeProblem(name)
+		if (problem == "") != slices.Contains(DataTypes, name) {
+			t.Fatalf("DataTypeProblem(%q) = %q", name, problem)
+		}
+		if problem == "" {
+			return
+		}
+		_, after, found := strings.Cut(problem, "Did you mean")
+		if !found {
+			t.Fatalf("no suggestion in %q", problem)
+		}
+		suggested := regexp.MustCompile(`"([^"]+)"`).FindAllStringSubmatch(after, -1)
+		if len(suggested) != 3 {
+			t.Fatalf("%d suggestions in %q", len(suggested), problem)
+		}
+		for _, s := range suggested {
+			if !slices.Contains(DataTypes, s[1]) {
+				t.Fatalf("suggested %q, not a data type", s[1])
+			}
+		}
+	})
+}
+
+// FuzzCreationMarker: the marker is read back as written, any tag value
+// Codat returns is parsed without a panic, and a fingerprint fits Codat's
+// tag rules and the tags filter whatever the configuration.
+func FuzzCreationMarker(f *testing.F) {
+	f.Add("Acme", "", "region", "uk", "gbol", "abc.1700000000.0123456789abcdef")
+	f.Add("", "d", "", "", "", "..")
+	f.Add("\xff", "&&", "}", "||", "x", "a.-1.b")
+	f.Fuzz(func(t *testing.T, name, description, tagKey, tagValue, platform, value string) {
+		_, _ = parseCreationMarker(value)
+		fp := createFingerprint(CompanyRequest{Name: name, Description: description, Tags: map[string]string{tagKey: tagValue}}, platform)
+		m := creationMarker{Fingerprint: fp, Written: time.Unix(1700000000, 0), Nonce: newNonce()}
+		if len(m.String()) > 100 || !regexp.MustCompile(`^[a-z2-7]{24}\.[0-9]+\.[0-9a-f]{16}$`).MatchString(m.String()) {
+			t.Fatalf("marker %q", m)
+		}
+		got, ok := parseCreationMarker(m.String())
+		if !ok || got.Fingerprint != fp || got.Nonce != m.Nonce || got.Written.Unix() != m.Written.Unix() {
+			t.Fatalf("round trip of %q: %+v %v", m, got, ok)
+		}
+	})
+}
+
+// FuzzUnknownPlatformKey: the detail for any key names it and suggests
+// only keys of the catalogue.
+func FuzzUnknownPlatformKey(f *testing.F) {
+	catalogue := []Integration{{Key: "gbol", Name: "Xero", Enabled: true}, {Key: "qhyg", Name: "QuickBooks Online", Enabled: true},
+		{Key: "pqsw", Name: "Sage Business Cloud Accounting"}, {Key: "mqjo", Name: "Sandbox"}}
+	for _, s := range []string{"xero", "qbo", "GBOL", "", "quickbooks", "sage business", "\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, key string) {
+		if len(key) > 256 {
+			return
+		}
+		err := CheckPlatform(catalogue, key)
+		if err == nil {
+			return
+		}
+		detail := err.Error()
+		if !strings.Contains(detail, "Codat has no platform (integration) with the key") && !strings.Contains(detail, "is disabled") {
+			t.Fatalf("detail %q", detail)
+		}
+		if i := strings.Index(detail, "Did you mean"); i >= 0 {
+			for _, m := range regexp.MustCompile(`"([a-z]{4})" \(`).FindAllStringSubmatch(detail[i:], -1) {
+				if _, ok := FindIntegration(catalogue, m[1]); !ok {
+					t.Fatalf("suggested %q, not in the catalogue", m[1])
+				}
+			}
+		}
 	})
 }

@@ -2,9 +2,11 @@ package codat
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"time"
 )
 
 // GetDataStatus returns the cache status of each data type that has one
@@ -154,4 +156,28 @@ func (c *Client) pullOperationCall(ctx context.Context, cl call) (*PullOperation
 		return nil, err
 	}
 	return &out, nil
+}
+
+// WaitForCompanyInfo reads the company info and, while Codat answers 409 and
+// wait has not passed, reads it again on DefaultPollSchedule. The last read
+// is at the deadline, so a sync that finishes just in time is not missed. It
+// returns the last 409 when the wait runs out, and a *WaitStoppedError when
+// ctx ends first.
+func (c *Client) WaitForCompanyInfo(ctx context.Context, companyID string, wait time.Duration) (*CompanyInfo, error) {
+	var info *CompanyInfo
+	var last error
+	err := PollUntil(ctx, time.Now().Add(wait), DefaultPollSchedule, func() (bool, error) {
+		info, last = c.GetCompanyInfo(ctx, companyID)
+		if last == nil || !IsConflict(last) {
+			return true, last
+		}
+		return false, nil
+	})
+	if errors.Is(err, ErrPollDeadline) {
+		return nil, last
+	}
+	if err != nil {
+		return nil, err
+	}
+	return info, nil
 }

@@ -9,14 +9,6 @@ package codat
 // value. DateTime values stay strings: Codat returns UTC, local and offset
 // forms, and callers (Terraform state) keep them as Codat sent them.
 
-// Connection statuses (dataConnectionStatus).
-const (
-	StatusPendingAuth  = "PendingAuth"
-	StatusLinked       = "Linked"
-	StatusUnlinked     = "Unlinked"
-	StatusDeauthorized = "Deauthorized"
-)
-
 // Source types of an integration or connection.
 const (
 	SourceTypeAccounting = "Accounting"
@@ -27,25 +19,6 @@ const (
 	SourceTypeOther      = "Other"
 	SourceTypeUnknown    = "Unknown"
 )
-
-// Pull operation (dataset) statuses used by the client and emulator; the
-// full enum is in DatasetStatuses.
-const (
-	PullStatusInitial    = "Initial"
-	PullStatusQueued     = "Queued"
-	PullStatusFetching   = "Fetching"
-	PullStatusComplete   = "Complete"
-	PullStatusFetchError = "FetchError"
-	PullStatusAuthError  = "AuthError"
-)
-
-// DatasetStatuses is every value of the dataset status enum, in spec order.
-var DatasetStatuses = []string{
-	"Initial", "Queued", "Fetching", "MapQueued", "Mapping", "Complete", "FetchError", "MapError",
-	"InternalError", "ProcessingQueued", "Processing", "ProcessingError", "ValidationQueued", "Validating",
-	"ValidationError", "AuthError", "Cancelled", "NotSupported", "RateLimitError", "PermissionsError",
-	"PrerequisiteNotMet",
-}
 
 // DataTypes is every value of the DataType enum, in spec order.
 var DataTypes = []string{
@@ -142,7 +115,7 @@ type Connection struct {
 	SourceType           string            `json:"sourceType"`
 	PlatformName         string            `json:"platformName"`
 	LinkURL              string            `json:"linkUrl"`
-	Status               string            `json:"status"`
+	Status               ConnectionStatus  `json:"status"`
 	LastSync             string            `json:"lastSync,omitempty"`
 	Created              string            `json:"created"`
 	DataConnectionErrors []ConnectionError `json:"dataConnectionErrors,omitempty"`
@@ -166,16 +139,16 @@ type CreateConnectionRequest struct {
 
 // UpdateConnectionStatus is the body of PATCH .../connections/{id}.
 type UpdateConnectionStatus struct {
-	Status string `json:"status"`
+	Status ConnectionStatus `json:"status"`
 }
 
 // DataStatus is the state of one data type in Codat's cache for a company.
 type DataStatus struct {
-	DataType               string `json:"dataType"`
-	CurrentStatus          string `json:"currentStatus"`
-	LastSuccessfulSync     string `json:"lastSuccessfulSync,omitempty"`
-	LatestSyncID           string `json:"latestSyncId,omitempty"`
-	LatestSuccessfulSyncID string `json:"latestSuccessfulSyncId,omitempty"`
+	DataType               string     `json:"dataType"`
+	CurrentStatus          PullStatus `json:"currentStatus"`
+	LastSuccessfulSync     string     `json:"lastSuccessfulSync,omitempty"`
+	LatestSyncID           string     `json:"latestSyncId,omitempty"`
+	LatestSuccessfulSyncID string     `json:"latestSuccessfulSyncId,omitempty"`
 }
 
 // DataStatuses is GET /companies/{id}/dataStatus: one entry per data type
@@ -185,18 +158,18 @@ type DataStatuses map[string]DataStatus
 // PullOperation is one queued, running or finished pull of a data type
 // (formerly called a dataset).
 type PullOperation struct {
-	ID                string `json:"id"`
-	CompanyID         string `json:"companyId"`
-	ConnectionID      string `json:"connectionId"`
-	DataType          string `json:"dataType"`
-	Status            string `json:"status"`
-	StatusDescription string `json:"statusDescription,omitempty"`
-	ErrorMessage      string `json:"errorMessage,omitempty"`
-	Requested         string `json:"requested"`
-	Completed         string `json:"completed,omitempty"`
-	Progress          int    `json:"progress"`
-	IsCompleted       bool   `json:"isCompleted"`
-	IsErrored         bool   `json:"isErrored"`
+	ID                string     `json:"id"`
+	CompanyID         string     `json:"companyId"`
+	ConnectionID      string     `json:"connectionId"`
+	DataType          string     `json:"dataType"`
+	Status            PullStatus `json:"status"`
+	StatusDescription string     `json:"statusDescription,omitempty"`
+	ErrorMessage      string     `json:"errorMessage,omitempty"`
+	Requested         string     `json:"requested"`
+	Completed         string     `json:"completed,omitempty"`
+	Progress          int        `json:"progress"`
+	IsCompleted       bool       `json:"isCompleted"`
+	IsErrored         bool       `json:"isErrored"`
 }
 
 // SyncSetting says how often and how far back one data type is fetched.

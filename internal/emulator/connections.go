@@ -17,9 +17,6 @@ var connectionList = listSpec{resource: "DataConnection", service: servicePublic
 // platformKeyPattern is the spec's platformKey schema.
 var platformKeyPattern = regexp.MustCompile(`^[a-z]{4}$`)
 
-// connectionStatuses is the dataConnectionStatus enum.
-var connectionStatuses = []string{codat.StatusPendingAuth, codat.StatusLinked, codat.StatusUnlinked, codat.StatusDeauthorized}
-
 // connectionView renders a connection as Codat returns it; call with s.mu
 // held. lastSync is the completion of its latest successful pull.
 func (s *store) connectionView(c *companyRecord, conn *connectionRecord, base string, now time.Time) codat.Connection {
@@ -116,7 +113,7 @@ func (s *store) createConnection(companyID, platformKey, base string) (codat.Con
 }
 
 // unlinkConnection is PATCH: the public API only lets a client unlink.
-func (s *store) unlinkConnection(companyID, connectionID, status, base string) (codat.Connection, error) {
+func (s *store) unlinkConnection(companyID, connectionID string, status codat.ConnectionStatus, base string) (codat.Connection, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, err := s.company(companyID)
@@ -157,9 +154,9 @@ func (s *store) deleteConnection(companyID, connectionID string) error {
 // setConnectionStatus changes a status out of band (a control endpoint),
 // as when a platform revokes access. Deauthorizing records an active
 // connection error, which a later authorisation resolves.
-func (s *store) setConnectionStatus(companyID, connectionID, status string) error {
-	if !slices.Contains(connectionStatuses, status) {
-		return badRequest(serviceEmulator, fmt.Sprintf("status must be one of %v, got %q", connectionStatuses, status))
+func (s *store) setConnectionStatus(companyID, connectionID string, status codat.ConnectionStatus) error {
+	if !slices.Contains(codat.ConnectionStatuses, status) {
+		return badRequest(serviceEmulator, fmt.Sprintf("status must be one of %v, got %q", codat.ConnectionStatuses, status))
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -271,7 +268,7 @@ func (e *Emulator) handleDeleteConnection(w http.ResponseWriter, r *http.Request
 // SetConnectionStatus sets a connection's status out of band, as a platform
 // or business could (e.g. Deauthorized when access is revoked). Setting
 // Linked on a connection that was not linked behaves like Authorize.
-func (e *Emulator) SetConnectionStatus(companyID, connectionID, status string) error {
+func (e *Emulator) SetConnectionStatus(companyID, connectionID string, status codat.ConnectionStatus) error {
 	return e.store.setConnectionStatus(companyID, connectionID, status)
 }
 

@@ -144,7 +144,7 @@ func TestSetConnectionStatusOutOfBand(t *testing.T) {
 	if got.Status != "Linked" || got.DataConnectionErrors[0].Status != "Resolved" || got.DataConnectionErrors[0].ResolvedOnUtc != "2026-11-27T11:17:54Z" {
 		t.Errorf("after re-authorise = %+v", got)
 	}
-	for _, status := range []string{"PendingAuth", "Unlinked", "Linked"} {
+	for _, status := range []codat.ConnectionStatus{"PendingAuth", "Unlinked", "Linked"} {
 		if err := h.emu.SetConnectionStatus(c.ID, conn.ID, status); err != nil {
 			t.Errorf("SetConnectionStatus(%s): %v", status, err)
 		}

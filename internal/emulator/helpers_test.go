@@ -194,7 +194,7 @@ func wantConnectionShape(t *testing.T, conn codat.Connection) {
 	if conn.PlatformName == "" || conn.LinkURL == "" || conn.SourceType == "" {
 		t.Errorf("connection lacks required fields: %+v", conn)
 	}
-	if !slices.Contains([]string{"PendingAuth", "Linked", "Unlinked", "Deauthorized"}, conn.Status) {
+	if !slices.Contains(codat.ConnectionStatuses, conn.Status) {
 		t.Errorf("status = %q", conn.Status)
 	}
 	if conn.LastSync != "" {

@@ -98,10 +98,10 @@ func TestLinkPage_AuthoriseInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(before, codat.StatusPendingAuth) {
+	if !strings.Contains(before, string(codat.StatusPendingAuth)) {
 		t.Errorf("before authorising, the page shows status %q, want %s", before, codat.StatusPendingAuth)
 	}
-	if !strings.Contains(after, codat.StatusLinked) {
+	if !strings.Contains(after, string(codat.StatusLinked)) {
 		t.Errorf("after authorising, the page shows status %q, want %s", after, codat.StatusLinked)
 	}
 	// The seed's confirmation step: the page names the company as the

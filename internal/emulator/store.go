@@ -89,7 +89,7 @@ type connectionRecord struct {
 	SourceID       string                  `json:"sourceId"`
 	SourceType     string                  `json:"sourceType"`
 	PlatformName   string                  `json:"platformName"`
-	Status         string                  `json:"status"`
+	Status         codat.ConnectionStatus  `json:"status"`
 	Created        time.Time               `json:"created"`
 	Errors         []codat.ConnectionError `json:"errors,omitempty"`
 }
@@ -97,12 +97,12 @@ type connectionRecord struct {
 // pullRecord is a queued pull; its status at any moment follows from
 // Requested, the sync step and Outcome (see pullStatusAt).
 type pullRecord struct {
-	ID           string    `json:"id"`
-	ConnectionID string    `json:"connectionId"`
-	DataType     string    `json:"dataType"`
-	Requested    time.Time `json:"requested"`
-	Outcome      string    `json:"outcome"`
-	ErrorMessage string    `json:"errorMessage,omitempty"`
+	ID           string           `json:"id"`
+	ConnectionID string           `json:"connectionId"`
+	DataType     string           `json:"dataType"`
+	Requested    time.Time        `json:"requested"`
+	Outcome      codat.PullStatus `json:"outcome"`
+	ErrorMessage string           `json:"errorMessage,omitempty"`
 }
 
 func newStore(cfg storeConfig) *store {

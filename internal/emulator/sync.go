@@ -20,22 +20,19 @@ var pullOperationList = listSpec{
 
 // erroredStatuses are the terminal dataset statuses that mean failure.
 // Cancelled and NotSupported end a pull without it being an error.
-var erroredStatuses = []string{
-	"FetchError", "MapError", "InternalError", "ProcessingError", "ValidationError",
-	"AuthError", "RateLimitError", "PermissionsError", "PrerequisiteNotMet",
-}
+var erroredStatuses = codat.ErroredPullStatuses
 
 // failureStatuses are the outcomes a PullFailure may ask for.
-var failureStatuses = append(slices.Clone(erroredStatuses), "Cancelled", "NotSupported")
+var failureStatuses = append(slices.Clone(erroredStatuses), codat.PullStatusCancelled, codat.PullStatusNotSupported)
 
 // PullFailure makes the next Count pulls of DataType for a company end in
 // Status (an error status such as FetchError, or Cancelled/NotSupported)
 // with ErrorMessage, instead of Complete.
 type PullFailure struct {
-	DataType     string `json:"dataType"`
-	Status       string `json:"status,omitempty"`       // empty means FetchError
-	ErrorMessage string `json:"errorMessage,omitempty"` // empty means a generic message
-	Count        int    `json:"count,omitempty"`        // 0 means 1
+	DataType     string           `json:"dataType"`
+	Status       codat.PullStatus `json:"status,omitempty"`       // empty means FetchError
+	ErrorMessage string           `json:"errorMessage,omitempty"` // empty means a generic message
+	Count        int              `json:"count,omitempty"`        // 0 means 1
 }
 
 // dataTypeSupported says whether a platform of sourceType provides
@@ -117,7 +114,7 @@ func (s *store) newPull(c *companyRecord, conn *connectionRecord, dataType strin
 		Outcome:      codat.PullStatusComplete,
 	}
 	if !dataTypeSupported(conn.SourceType, dataType) {
-		p.Outcome = "NotSupported"
+		p.Outcome = codat.PullStatusNotSupported
 		p.ErrorMessage = fmt.Sprintf("%s does not support the data type %s.", conn.PlatformName, dataType)
 	}
 	for i, f := range c.PullFailures {
@@ -137,7 +134,7 @@ func (s *store) newPull(c *companyRecord, conn *connectionRecord, dataType strin
 // pullState is a pull's status at a moment: Queued for one sync step, then
 // Fetching for one step, then its outcome.
 type pullState struct {
-	status    string
+	status    codat.PullStatus
 	progress  int
 	completed time.Time // zero until the pull ends
 }

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/codat-community/terraform-provider-codat/internal/codat"
 	"github.com/codat-community/terraform-provider-codat/internal/emulator"
 )
 
@@ -304,7 +305,7 @@ func compareWithCodat(t *testing.T, env *testEnv, withConnection bool, dirs ...*
 	atCodat := map[string]emulatorCompany{}
 	for _, c := range emulatorCompanies(t, env) {
 		atCodat[c.ID] = c
-		if _, ok := c.Tags[creationTagKey]; ok {
+		if _, ok := c.Tags[codat.CreationTagKey]; ok {
 			a.Marked = append(a.Marked, c.ID)
 		}
 		if _, ok := held[c.ID]; ok {

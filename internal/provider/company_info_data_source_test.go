@@ -62,7 +62,7 @@ func infoTestCompany(t *testing.T, env *testEnv) (company *codat.Company, conn *
 func accountingPlatformKey(t *testing.T, env *testEnv) string {
 	t.Helper()
 	catalogue := env.catalogue(t)
-	if in, ok := findPlatform(catalogue, "mqjo"); ok && in.Enabled {
+	if in, ok := codat.FindIntegration(catalogue, "mqjo"); ok && in.Enabled {
 		return in.Key
 	}
 	for _, in := range catalogue {
@@ -324,10 +324,10 @@ func TestCompanyInfoWait_cancelStops(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 1500*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := waitForCompanyInfo(ctx, env.Client, company.ID, time.Hour)
-	var stopped *infoWaitStoppedError
+	_, err := env.Client.WaitForCompanyInfo(ctx, company.ID, time.Hour)
+	var stopped *codat.WaitStoppedError
 	if !errors.As(err, &stopped) {
-		t.Fatalf("err = %v, want an infoWaitStoppedError", err)
+		t.Fatalf("err = %v, want a codat.WaitStoppedError", err)
 	}
 	if elapsed := time.Since(start); elapsed > 3*time.Second {
 		t.Errorf("the wait went on for %s after the context ended at 1.5s", elapsed)

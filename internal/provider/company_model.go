@@ -2,17 +2,21 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"maps"
+	"reflect"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/codat-community/terraform-provider-codat/internal/codat"
 )
 
 // statusBlank is the status of a company resource that manages no connection,
-// the seed's "Blank": no platform has been chosen for it (yet).
+// the seed's "Blank": no platform has been chosen for it (yet). It is the
+// provider's own word, not one of Codat's connection statuses.
 const statusBlank = "Blank"
 
 // companyModel is the codat_company resource's data.
@@ -47,19 +51,8 @@ type connectionModel struct {
 	LastSync     types.String `tfsdk:"last_sync"`
 }
 
-// connectionAttrTypes is the object type of one element of connections.
-var connectionAttrTypes = map[string]attr.Type{
-	"id":            types.StringType,
-	"platform_key":  types.StringType,
-	"platform_name": types.StringType,
-	"source_type":   types.StringType,
-	"link_url":      types.StringType,
-	"status":        types.StringType,
-	"created":       types.StringType,
-	"last_sync":     types.StringType,
-}
-
-var connectionObjectType = types.ObjectType{AttrTypes: connectionAttrTypes}
+// connectionObjectType is the type of one element of connections.
+var connectionObjectType = objectTypeOf[connectionModel]()
 
 // companyCarry is what the model keeps that Codat does not hold: the
 // configuration-only attributes and which of the company's connections this
@@ -92,10 +85,9 @@ func carryFrom(m companyModel) companyCarry {
 }
 
 // companyToModel is the one mapping from a Codat company to the resource's
-// data, used by Create, Read, Update and import alike. keyOf names the
-// platform of a connection whose integrationKey Codat left out (see
-// platformKeysFor).
-func companyToModel(ctx context.Context, company *codat.Company, carry companyCarry, keyOf map[string]string) (companyModel, diag.Diagnostics) {
+// data, used by Create, Read, Update and import alike. keys names the
+// platform of a connection whose integrationKey Codat left out.
+func companyToModel(ctx context.Context, company *codat.Company, carry companyCarry, keys codat.PlatformKeys) (companyModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	m := companyModel{
 		ID:                  types.StringValue(company.ID),
@@ -119,7 +111,7 @@ func companyToModel(ctx context.Context, company *codat.Company, carry companyCa
 
 	// The creation marker is Terraform's own, never configured: leaving it
 	// out keeps it from showing as drift.
-	switch companyTags := userTags(company.Tags); {
+	switch companyTags := codat.UserTags(company.Tags); {
 	case len(companyTags) > 0:
 		tags, d := types.MapValueFrom(ctx, types.StringType, companyTags)
 		diags.Append(d...)
@@ -134,16 +126,16 @@ func companyToModel(ctx context.Context, company *codat.Company, carry companyCa
 	for _, c := range company.DataConnections {
 		if carry.ManagedConnectionID != "" && c.ID == carry.ManagedConnectionID {
 			m.ConnectionID = types.StringValue(c.ID)
-			m.Status = types.StringValue(c.Status)
+			m.Status = types.StringValue(string(c.Status))
 			m.LinkURL = types.StringValue(c.LinkURL)
 		}
-		obj, d := types.ObjectValueFrom(ctx, connectionAttrTypes, connectionModel{
+		obj, d := types.ObjectValueFrom(ctx, connectionObjectType.AttrTypes, connectionModel{
 			ID:           types.StringValue(c.ID),
-			PlatformKey:  optionalString(platformKeyOf(c, keyOf)),
+			PlatformKey:  optionalString(c.PlatformKey(keys)),
 			PlatformName: types.StringValue(c.PlatformName),
 			SourceType:   types.StringValue(c.SourceType),
 			LinkURL:      types.StringValue(c.LinkURL),
-			Status:       types.StringValue(c.Status),
+			Status:       types.StringValue(string(c.Status)),
 			Created:      optionalString(c.Created),
 			LastSync:     optionalString(c.LastSync),
 		})
@@ -154,15 +146,6 @@ func companyToModel(ctx context.Context, company *codat.Company, carry companyCa
 	diags.Append(d...)
 	m.Connections = list
 	return m, diags
-}
-
-// platformKeyOf is a connection's 4-letter platform key. Codat made
-// integrationKey optional, so it falls back on the catalogue by integrationId.
-func platformKeyOf(c codat.Connection, keyOf map[string]string) string {
-	if c.IntegrationKey != "" {
-		return c.IntegrationKey
-	}
-	return keyOf[c.IntegrationID]
 }
 
 func optionalString(s string) types.String {
@@ -210,4 +193,98 @@ func companyRequest(ctx context.Context, name string, m companyModel) (codat.Com
 		tags = nil
 	}
 	return codat.CompanyRequest{Name: name, Description: m.Description.ValueString(), Tags: tags}, diags
+}
+
+// checkStored makes sure Codat stored the name, description and tags that
+// were sent. Terraform must not record values other than the configured
+// ones, and must not pretend Codat holds them either, so after an update a
+// difference is an error (the state keeps what Codat holds); Create turns it
+// into a warning, since a failed create would taint the company.
+func checkStored(ctx context.Context, name string, plan, got companyModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if got.Name.ValueString() != name {
+		diags.AddAttributeError(path.Root("name"), "Codat stored a different company name",
+			fmt.Sprintf("Terraform sent the name %q, but Codat stored %q. Codat changes names with characters it does not allow; set name to %q, and please report this so the provider can reject such names at plan time.",
+				name, got.Name.ValueString(), got.Name.ValueString()))
+	}
+	if !plan.Description.IsUnknown() && !plan.Description.Equal(got.Description) {
+		diags.AddAttributeError(path.Root("description"), "Codat stored a different company description",
+			fmt.Sprintf("Terraform sent the description %s, but Codat stored %s. Set description to the stored value, and please report this.",
+				describeString(plan.Description), describeString(got.Description)))
+	}
+	want, d := tagsOf(ctx, plan.Tags)
+	diags.Append(d...)
+	have, d := tagsOf(ctx, got.Tags)
+	diags.Append(d...)
+	if !plan.Tags.IsUnknown() && !sameTags(want, have) {
+		diags.AddAttributeError(path.Root("tags"), "Codat stored different company tags",
+			fmt.Sprintf("Terraform sent the tags %v, but Codat stored %v. Set tags to the stored values, and please report this.", want, have))
+	}
+	return diags
+}
+
+func describeString(s types.String) string {
+	if s.IsNull() {
+		return "none"
+	}
+	return fmt.Sprintf("%q", s.ValueString())
+}
+
+// keepPlanned is the state after an update: Codat's values, except that a
+// value the plan already showed is kept. A sync finishing or a business
+// authorising between plan and apply would otherwise change status,
+// last_sync or connections behind a known planned value, which Terraform
+// reports as an inconsistent result; the next refresh records the change.
+func keepPlanned(plan, fresh companyModel) companyModel {
+	keepS := func(planned, got types.String) types.String {
+		if planned.IsUnknown() {
+			return got
+		}
+		return planned
+	}
+	next := fresh
+	next.ID = keepS(plan.ID, fresh.ID)
+	next.Redirect = keepS(plan.Redirect, fresh.Redirect)
+	next.Created = keepS(plan.Created, fresh.Created)
+	next.LastSync = keepS(plan.LastSync, fresh.LastSync)
+	next.ConnectionID = keepS(plan.ConnectionID, fresh.ConnectionID)
+	next.Status = keepS(plan.Status, fresh.Status)
+	next.LinkURL = keepS(plan.LinkURL, fresh.LinkURL)
+	next.PlatformCompanyName = keepS(plan.PlatformCompanyName, fresh.PlatformCompanyName)
+	if !plan.Connections.IsUnknown() {
+		next.Connections = plan.Connections
+	}
+	// Tags keep the configuration's shape: {} and null both mean none.
+	if !plan.Tags.IsUnknown() && len(fresh.Tags.Elements()) == 0 {
+		next.Tags = plan.Tags
+	}
+	return next
+}
+
+// objectTypeOf is the object type of a model struct, read from its tfsdk
+// tags and field types, so that no nested attribute's type is written out a
+// second time beside its struct.
+func objectTypeOf[T any]() types.ObjectType {
+	t := reflect.TypeFor[T]()
+	attrs := make(map[string]attr.Type, t.NumField())
+	for i := range t.NumField() {
+		field := t.Field(i)
+		zero, _ := reflect.Zero(field.Type).Interface().(attr.Value)
+		attrs[field.Tag.Get("tfsdk")] = zero.Type(context.Background())
+	}
+	return types.ObjectType{AttrTypes: attrs}
+}
+
+// toModel maps a company to the model, naming the platforms of connections
+// whose integrationKey Codat left out.
+func (r *companyResource) toModel(ctx context.Context, company *codat.Company, carry companyCarry) (companyModel, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	keys, err := r.data.catalogue.PlatformKeys(ctx, company.DataConnections...)
+	if err != nil {
+		diags.AddWarning("Could not name the platforms of the company's connections",
+			"Codat left out the platform key of a connection and the integrations catalogue could not be read, so its platform_key in connections is null until the next refresh: "+apiErrorDetail(err))
+	}
+	model, d := companyToModel(ctx, company, carry, keys)
+	diags.Append(d...)
+	return model, diags
 }

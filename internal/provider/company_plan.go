@@ -1,20 +1,22 @@
 package provider
 
 import (
-	"cmp"
 	"context"
+	"errors"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/codat-community/terraform-provider-codat/internal/codat"
 )
+
+// How codat_company plans what depends on more than its own value: whether
+// an apply touches the managed connection, and the name under temporary
+// names. ModifyPlan and the plan modifiers in planmodifiers.go use these,
+// and Update follows the same rules.
 
 // name_from_platform values.
 const (
@@ -31,79 +33,6 @@ func managedConnectionChanges(planKey, stateKey, stateConnectionID types.String)
 		return true
 	}
 	return !planKey.IsNull() && stateConnectionID.IsNull()
-}
-
-// managedConnectionPlan reads what managedConnectionChanges needs from a plan
-// request. create is true when there is no prior state.
-func managedConnectionPlan(ctx context.Context, plan tfsdk.Plan, state tfsdk.State) (changes, create bool, planKey types.String, diags diag.Diagnostics) {
-	diags.Append(plan.GetAttribute(ctx, path.Root("platform_key"), &planKey)...)
-	if state.Raw.IsNull() {
-		return true, true, planKey, diags
-	}
-	var stateKey, stateConnection types.String
-	diags.Append(state.GetAttribute(ctx, path.Root("platform_key"), &stateKey)...)
-	diags.Append(state.GetAttribute(ctx, path.Root("connection_id"), &stateConnection)...)
-	return managedConnectionChanges(planKey, stateKey, stateConnection), false, planKey, diags
-}
-
-// keepConnectionString plans a string derived from the managed connection:
-// the prior value while the managed connection stays, none when platform_key
-// is removed (or never set), and "known after apply" when a connection is
-// created or adopted.
-type keepConnectionString struct {
-	none types.String
-}
-
-func (m keepConnectionString) Description(context.Context) string {
-	return "Keeps its value unless platform_key changes or the managed connection has to be created."
-}
-
-func (m keepConnectionString) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
-
-func (m keepConnectionString) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if req.Plan.Raw.IsNull() {
-		return
-	}
-	changes, create, planKey, diags := managedConnectionPlan(ctx, req.Plan, req.State)
-	resp.Diagnostics.Append(diags...)
-	switch {
-	case diags.HasError():
-	case changes && planKey.IsNull():
-		resp.PlanValue = m.none
-	case changes:
-		resp.PlanValue = types.StringUnknown()
-	case !create && resp.PlanValue.IsUnknown():
-		resp.PlanValue = req.StateValue
-	}
-}
-
-// keepConnectionList is keepConnectionString for the connections list, which
-// is only known after apply whenever a connection may be created or deleted.
-type keepConnectionList struct{}
-
-func (m keepConnectionList) Description(context.Context) string {
-	return "Keeps its value unless platform_key changes or the managed connection has to be created."
-}
-
-func (m keepConnectionList) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
-
-func (m keepConnectionList) PlanModifyList(ctx context.Context, req planmodifier.ListRequest, resp *planmodifier.ListResponse) {
-	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
-		return
-	}
-	changes, _, _, diags := managedConnectionPlan(ctx, req.Plan, req.State)
-	resp.Diagnostics.Append(diags...)
-	switch {
-	case diags.HasError():
-	case changes:
-		resp.PlanValue = types.ListUnknown(connectionObjectType)
-	case resp.PlanValue.IsUnknown():
-		resp.PlanValue = req.StateValue
-	}
 }
 
 // planCompanyName plans name and platform_company_name, which depend on each
@@ -132,10 +61,10 @@ func planCompanyName(ctx context.Context, plan *companyModel, state *companyMode
 		plan.PlatformCompanyName = types.StringNull()
 		return nil
 	}
-	conns, diags := connectionsOf(ctx, state.Connections)
+	linked, diags := anyLinked(ctx, state.Connections)
 	switchedOn := state.TemporaryName.IsNull()
 	fieldChanged := !plan.NameFromPlatform.Equal(state.NameFromPlatform)
-	if (switchedOn || fieldChanged) && anyLinked(conns) {
+	if (switchedOn || fieldChanged) && linked {
 		plan.Name = types.StringUnknown()
 		plan.PlatformCompanyName = types.StringUnknown()
 		return diags
@@ -153,7 +82,7 @@ func planCompanyName(ctx context.Context, plan *companyModel, state *companyMode
 // platform's name, made acceptable to Codat, or the temporary name while
 // there is none.
 func nameFor(temporaryName, platformName string) string {
-	if clean := sanitizeCompanyName(platformName); clean != "" {
+	if clean := codat.SanitizeCompanyName(platformName); clean != "" {
 		return clean
 	}
 	return temporaryName
@@ -167,99 +96,90 @@ func platformNameFrom(info *codat.CompanyInfo, field types.String) string {
 	return info.CompanyName
 }
 
-func anyLinked(conns []connectionModel) bool {
-	return slices.ContainsFunc(conns, func(c connectionModel) bool { return c.Status.ValueString() == codat.StatusLinked })
-}
-
-func anyLinkedAPI(conns []codat.Connection) bool {
-	return slices.ContainsFunc(conns, func(c codat.Connection) bool { return c.Status == codat.StatusLinked })
-}
-
-// adoptableConnection is the company's connection to platformKey that
-// Terraform manages instead of creating another: any that is not Unlinked,
-// preferring Linked, then Deauthorized, then PendingAuth, then the oldest.
-func adoptableConnection(conns []codat.Connection, platformKey string, keyOf map[string]string) *codat.Connection {
-	rank := func(status string) int {
-		switch status {
-		case codat.StatusLinked:
-			return 0
-		case codat.StatusDeauthorized:
-			return 1
-		case codat.StatusPendingAuth:
-			return 2
-		}
-		return 3
+// anyLinked reports whether the connections attribute (from state) has a
+// Linked connection.
+func anyLinked(ctx context.Context, list types.List) (bool, diag.Diagnostics) {
+	conns, diags := connectionsOf(ctx, list)
+	var company codat.Company
+	for _, c := range conns {
+		company.DataConnections = append(company.DataConnections, codat.Connection{Status: codat.ConnectionStatus(c.Status.ValueString())})
 	}
-	var best *codat.Connection
-	for i := range conns {
-		c := &conns[i]
-		if c.Status == codat.StatusUnlinked || platformKeyOf(*c, keyOf) != platformKey {
-			continue
-		}
-		if best == nil || cmp.Or(cmp.Compare(rank(c.Status), rank(best.Status)), strings.Compare(c.Created, best.Created), strings.Compare(c.ID, best.ID)) < 0 {
-			best = c
-		}
-	}
-	return best
+	return company.HasLinkedConnection(), diags
 }
 
-// connectionIDs is the ids of conns, in order.
-func connectionIDs(conns []codat.Connection) []string {
-	ids := make([]string, len(conns))
-	for i, c := range conns {
-		ids[i] = c.ID
+// ModifyPlan refuses to destroy a protected company, plans the name when
+// temporary names are used, and checks a new platform_key against Codat's
+// catalogue so that a typo fails the plan reviewed in a pull request.
+func (r *companyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		var state companyModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if !resp.Diagnostics.HasError() && state.DeletionProtection.ValueBool() {
+			resp.Diagnostics.Append(deletionProtectedError(state))
+		}
+		return
 	}
-	return ids
+	var plan companyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	var state *companyModel
+	if !req.State.Raw.IsNull() {
+		state = &companyModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	resp.Diagnostics.Append(planCompanyName(ctx, &plan, state)...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("name"), plan.Name)...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("platform_company_name"), plan.PlatformCompanyName)...)
+
+	newKey := !plan.PlatformKey.IsNull() && !plan.PlatformKey.IsUnknown() && (state == nil || !plan.PlatformKey.Equal(state.PlatformKey))
+	var problem *codat.PlatformError
+	// A catalogue that cannot be read now is checked again at apply, which
+	// reports the error.
+	if newKey && r.data != nil && errors.As(r.data.catalogue.CheckPlatform(ctx, plan.PlatformKey.ValueString()), &problem) {
+		addPlatformError(&resp.Diagnostics, "platform_key", problem, "")
+	}
 }
 
-// findConnection returns the company's connection with id, or nil.
-func findConnection(conns []codat.Connection, id string) *codat.Connection {
-	for i := range conns {
-		if conns[i].ID == id {
-			return &conns[i]
+// plannedName is the name to apply: the planned one, or, when the plan left
+// it to apply time (temporary names), the platform's name read now.
+func (r *companyResource) plannedName(ctx context.Context, plan, state companyModel, carry *companyCarry, diags *diag.Diagnostics) string {
+	if !plan.Name.IsUnknown() && !plan.PlatformCompanyName.IsUnknown() {
+		return plan.Name.ValueString()
+	}
+	platformName := types.StringNull()
+	if !state.TemporaryName.IsNull() {
+		platformName = state.PlatformCompanyName
+	}
+	linked, d := anyLinked(ctx, state.Connections)
+	diags.Append(d...)
+	if linked {
+		if fetched, ok := r.platformName(ctx, state.ID.ValueString(), plan.NameFromPlatform, diags); ok {
+			platformName = fetched
 		}
 	}
-	return nil
+	carry.PlatformCompanyName = platformName
+	return nameFor(plan.TemporaryName.ValueString(), platformName.ValueString())
 }
 
-// checkPlatform finds platformKey in the catalogue. An unknown or disabled
-// key gives a detail that names the nearest enabled platforms (see
-// platform_keys.go).
-func checkPlatform(catalogue []codat.Integration, platformKey string) (codat.Integration, string) {
-	in, ok := findPlatform(catalogue, platformKey)
+// platformName reads the business's name from its accounting platform. ok
+// is false when it is not known yet (the company data has not synced: 409)
+// or could not be read (a warning says why).
+func (r *companyResource) platformName(ctx context.Context, companyID string, field types.String, diags *diag.Diagnostics) (types.String, bool) {
+	info, err := r.data.client.GetCompanyInfo(ctx, companyID)
 	switch {
-	case !ok:
-		return in, unknownPlatformKeyDetail(catalogue, platformKey)
-	case in.Enabled:
-		return in, ""
+	case codat.IsConflict(err):
+		return types.StringNull(), false
+	case err != nil:
+		diags.AddWarning("Could not read the company's name from its platform",
+			fmt.Sprintf("Company %s uses temporary_name, but its name in the accounting platform could not be read, so it is not renamed in this run: %s", companyID, apiErrorDetail(err)))
+		return types.StringNull(), false
 	}
-	detail := fmt.Sprintf("The platform %q (%s) is disabled for this Codat client. Enable it in the Codat Portal (Settings > Integrations), or choose an enabled platform.", in.Key, in.Name)
-	enabled := slices.DeleteFunc(likelyPlatformKeys(catalogue, platformKey, 6), func(i codat.Integration) bool { return !i.Enabled })
-	if len(enabled) > 3 {
-		enabled = enabled[:3]
+	name := platformNameFrom(info, field)
+	if name == "" {
+		return types.StringNull(), false
 	}
-	if len(enabled) > 0 {
-		detail += fmt.Sprintf(" Did you mean %s?", formatPlatformKeys(enabled))
-	}
-	return in, detail
-}
-
-// platformKeysFor maps integrationId to platform key for the connections
-// whose integrationKey Codat left out. It costs the catalogue request (once
-// per run) only when one is missing.
-func platformKeysFor(ctx context.Context, data *providerData, conns ...codat.Connection) (map[string]string, error) {
-	if !slices.ContainsFunc(conns, func(c codat.Connection) bool { return c.IntegrationKey == "" }) {
-		return nil, nil
-	}
-	catalogue, err := data.integrations(ctx)
-	if err != nil {
-		return nil, err
-	}
-	keys := make(map[string]string, len(catalogue))
-	for _, in := range catalogue {
-		if in.IntegrationID != "" {
-			keys[in.IntegrationID] = in.Key
-		}
-	}
-	return keys, nil
+	return types.StringValue(name), true
 }

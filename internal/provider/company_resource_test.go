@@ -116,14 +116,14 @@ func checkMatchesAPI(t *testing.T, env *testEnv) resource.TestCheckFunc {
 		}
 		for i, conn := range c.DataConnections {
 			p := fmt.Sprintf("connections.%d.", i)
-			want[p+"id"], want[p+"status"], want[p+"link_url"] = conn.ID, conn.Status, conn.LinkURL
+			want[p+"id"], want[p+"status"], want[p+"link_url"] = conn.ID, string(conn.Status), conn.LinkURL
 			want[p+"platform_key"], want[p+"platform_name"], want[p+"source_type"] = conn.IntegrationKey, conn.PlatformName, conn.SourceType
 			want[p+"created"], want[p+"last_sync"] = conn.Created, conn.LastSync
 			if conn.ID == a["connection_id"] {
-				want["status"], want["link_url"] = conn.Status, conn.LinkURL
+				want["status"], want["link_url"] = string(conn.Status), conn.LinkURL
 			}
 		}
-		if id := a["connection_id"]; id != "" && findConnection(c.DataConnections, id) == nil {
+		if id := a["connection_id"]; id != "" && c.FindConnection(id) == nil {
 			return fmt.Errorf("connection_id %s is not one of the company's connections at Codat", id)
 		}
 		for k, v := range want {
@@ -513,9 +513,9 @@ func TestAccCompany_importDropsCreationMarker(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			marker := creationMarker{Fingerprint: "abc", Written: time.Now(), Nonce: "0123456789abcdef"}.String()
+			marker := fmt.Sprintf("abc.%d.0123456789abcdef", time.Now().Unix()) // a creation marker: fingerprint, time, nonce
 			company, err := env.Client.CreateCompany(env.ctx(t), codat.CompanyRequest{Name: "Left Behind",
-				Tags: map[string]string{"region": "uk", creationTagKey: marker}})
+				Tags: map[string]string{"region": "uk", codat.CreationTagKey: marker}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -538,7 +538,7 @@ func TestAccCompany_importDropsCreationMarker(t *testing.T) {
 						if err != nil {
 							return err
 						}
-						if _, marked := got.Tags[creationTagKey]; marked != tc.markerAtEnd || got.Tags["region"] != "uk" {
+						if _, marked := got.Tags[codat.CreationTagKey]; marked != tc.markerAtEnd || got.Tags["region"] != "uk" {
 							return fmt.Errorf("tags at Codat after the import: %v, want region=uk and the marker there: %t", got.Tags, tc.markerAtEnd)
 						}
 						return nil
@@ -1002,7 +1002,7 @@ func TestAccCompany_temporaryName(t *testing.T) {
 					if err != nil {
 						t.Fatalf("company info after the first sync: %v", err)
 					}
-					platformName, legalName = info.CompanyName, sanitizeCompanyName(info.CompanyLegalName)
+					platformName, legalName = info.CompanyName, codat.SanitizeCompanyName(info.CompanyLegalName)
 				},
 				Config: config(""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -1064,9 +1064,9 @@ func TestCompanyNameProblem(t *testing.T) {
 		"   ":                     "must contain at least one letter or digit",
 		"Acme ":                   "starts or ends with a space",
 	} {
-		got := companyNameProblem(name)
+		got := codat.CompanyNameProblem(name)
 		if (want == "") != (got == "") || !strings.Contains(got, want) {
-			t.Errorf("companyNameProblem(%q) = %q, want %q", name, got, want)
+			t.Errorf("codat.CompanyNameProblem(%q) = %q, want %q", name, got, want)
 		}
 	}
 }
@@ -1079,49 +1079,16 @@ func TestSanitizeCompanyName(t *testing.T) {
 		" Smith & Co. [Holdings] ": "Smith & Co. Holdings",
 		"株式会社":                     "",
 	} {
-		got := sanitizeCompanyName(in)
+		got := codat.SanitizeCompanyName(in)
 		if got != want {
-			t.Errorf("sanitizeCompanyName(%q) = %q, want %q", in, got, want)
+			t.Errorf("codat.SanitizeCompanyName(%q) = %q, want %q", in, got, want)
 		}
-		if got != "" && companyNameProblem(got) != "" {
-			t.Errorf("sanitizeCompanyName(%q) = %q, which is not a valid name: %s", in, got, companyNameProblem(got))
+		if got != "" && codat.CompanyNameProblem(got) != "" {
+			t.Errorf("codat.SanitizeCompanyName(%q) = %q, which is not a valid name: %s", in, got, codat.CompanyNameProblem(got))
 		}
 	}
 	if got := nameFor("Lead 1", "株式会社"); got != "Lead 1" {
 		t.Errorf("a platform name with nothing Codat keeps gives %q, want the temporary name", got)
-	}
-}
-
-func TestAdoptableConnection(t *testing.T) {
-	conns := []codat.Connection{
-		{ID: "unlinked", IntegrationKey: "gbol", Status: codat.StatusUnlinked, Created: "2020-01-01T00:00:00Z"},
-		{ID: "pending-old", IntegrationKey: "gbol", Status: codat.StatusPendingAuth, Created: "2021-01-01T00:00:00Z"},
-		{ID: "pending-new", IntegrationKey: "gbol", Status: codat.StatusPendingAuth, Created: "2022-01-01T00:00:00Z"},
-		{ID: "deauthorized", IntegrationKey: "gbol", Status: codat.StatusDeauthorized, Created: "2023-01-01T00:00:00Z"},
-		{ID: "other", IntegrationKey: "qhyg", Status: codat.StatusLinked},
-		{ID: "no-key", IntegrationID: "int-mqjo", Status: codat.StatusLinked},
-	}
-	pick := func(conns []codat.Connection, key string) string {
-		if c := adoptableConnection(conns, key, map[string]string{"int-mqjo": "mqjo"}); c != nil {
-			return c.ID
-		}
-		return ""
-	}
-	for _, tc := range []struct{ name, key, want string }{
-		{"deauthorized beats pending", "gbol", "deauthorized"},
-		{"linked", "qhyg", "other"},
-		{"key from the catalogue", "mqjo", "no-key"},
-		{"none", "fztf", ""},
-	} {
-		if got := pick(conns, tc.key); got != tc.want {
-			t.Errorf("%s: adopted %q, want %q", tc.name, got, tc.want)
-		}
-	}
-	if got := pick(conns[:3], "gbol"); got != "pending-old" {
-		t.Errorf("oldest pending: adopted %q, want pending-old", got)
-	}
-	if got := pick(conns[:1], "gbol"); got != "" {
-		t.Errorf("an Unlinked connection was adopted: %q", got)
 	}
 }
 

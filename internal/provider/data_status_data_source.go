@@ -4,11 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/codat-community/terraform-provider-codat/internal/codat"
@@ -18,10 +15,12 @@ var _ datasource.DataSourceWithConfigure = (*dataStatusDataSource)(nil)
 
 // NewDataStatusDataSource is the codat_data_status data source: how fresh
 // each data type of a company is in Codat's cache.
-func NewDataStatusDataSource() datasource.DataSource { return &dataStatusDataSource{} }
+func NewDataStatusDataSource() datasource.DataSource {
+	return &dataStatusDataSource{dataSourceBase{typeName: "data_status"}}
+}
 
 type dataStatusDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 type dataStatusDataSourceModel struct {
@@ -36,14 +35,7 @@ type dataTypeStatusModel struct {
 	LatestSuccessfulSyncID types.String `tfsdk:"latest_successful_sync_id"`
 }
 
-func (d *dataStatusDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_data_status"
-}
-
 func (d *dataStatusDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	computed := func(description string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: description, Computed: true}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "How fresh each data type of a company is in Codat's cache (Codat's `GET /companies/{companyId}/dataStatus`, one request): " +
 			"the status of its latest pull and when it last synced successfully. Use it to watch a first sync, a `codat_data_sync` or the `codat_sync_schedule`, " +
@@ -51,30 +43,21 @@ func (d *dataStatusDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 			"Like every data source it is read during `plan` when its arguments are known. To read it after a `codat_data_sync` in the same apply, " +
 			"add `depends_on = [codat_data_sync.example]`.",
 		Attributes: map[string]schema.Attribute{
-			"company_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the Codat company, such as `codat_company.example.id`.",
-				Required:            true,
-				Validators: []validator.String{stringvalidator.RegexMatches(infoCompanyIDPattern,
-					"must be a Codat company ID (a UUID such as 7e7b7ca8-5a4b-4c3c-9d8e-0f1a2b3c4d5e), for example codat_company.example.id")},
-			},
+			"company_id": companyIDArgument(),
 			"data_types": schema.MapNestedAttribute{
 				MarkdownDescription: "The status of each data type Codat has ever been asked to sync for the company, keyed by data type (such as `invoices`). " +
 					"A data type never queued is absent, so use `try(...data_types[\"invoices\"].current_status, null)`. The map is empty before the business has authorised.",
 				Computed: true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"current_status": computed("The status of the data type's latest pull: `Queued`, `Fetching` and the like while it runs, `Complete`, " +
+					"current_status": computedString("The status of the data type's latest pull: `Queued`, `Fetching` and the like while it runs, `Complete`, " +
 						"or how it ended otherwise, such as `FetchError`, `AuthError` or `NotSupported`."),
-					"last_successful_sync":      computed("When the data type last synced successfully (ISO 8601, as Codat reports it); null if it never has."),
-					"latest_sync_id":            computed("The id of the data type's latest pull operation, as in `codat_data_sync`'s `operations`."),
-					"latest_successful_sync_id": computed("The id of the data type's latest successful pull operation; null if none."),
+					"last_successful_sync":      computedString("When the data type last synced successfully (ISO 8601, as Codat reports it); null if it never has."),
+					"latest_sync_id":            computedString("The id of the data type's latest pull operation, as in `codat_data_sync`'s `operations`."),
+					"latest_successful_sync_id": computedString("The id of the data type's latest successful pull operation; null if none."),
 				}},
 			},
 		},
 	}
-}
-
-func (d *dataStatusDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *dataStatusDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -88,9 +71,7 @@ func (d *dataStatusDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	statuses, err := client.GetDataStatus(ctx, companyID)
 	switch {
 	case codat.IsNotFound(err):
-		resp.Diagnostics.AddAttributeError(path.Root("company_id"), "Codat company not found",
-			fmt.Sprintf("Codat has no company with ID %s. Check company_id; if it comes from a codat_company resource, "+
-				"the company may have been deleted outside Terraform (apply again to recreate it). %s", companyID, codatAnswer(err)))
+		addCompanyNotFound(&resp.Diagnostics, companyID, err)
 		return
 	case err != nil:
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Could not read the data status of Codat company %s", companyID), err)
@@ -105,7 +86,7 @@ func newDataStatusModel(companyID types.String, statuses codat.DataStatuses) dat
 	m := dataStatusDataSourceModel{CompanyID: companyID, DataTypes: make(map[string]dataTypeStatusModel, len(statuses))}
 	for key, st := range statuses {
 		m.DataTypes[key] = dataTypeStatusModel{
-			CurrentStatus:          types.StringValue(st.CurrentStatus),
+			CurrentStatus:          types.StringValue(string(st.CurrentStatus)),
 			LastSuccessfulSync:     optionalString(st.LastSuccessfulSync),
 			LatestSyncID:           optionalString(st.LatestSyncID),
 			LatestSuccessfulSyncID: optionalString(st.LatestSuccessfulSyncID),

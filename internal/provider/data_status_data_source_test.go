@@ -45,7 +45,7 @@ func checkDataStatusMatches(t *testing.T, env *testEnv, companyID string) resour
 		}
 		for dataType, st := range statuses {
 			p := "data_types." + dataType + "."
-			attr(p+"current_status", st.CurrentStatus)
+			attr(p+"current_status", string(st.CurrentStatus))
 			attr(p+"last_successful_sync", st.LastSuccessfulSync)
 			attr(p+"latest_sync_id", st.LatestSyncID)
 			attr(p+"latest_successful_sync_id", st.LatestSuccessfulSyncID)
@@ -74,9 +74,9 @@ func TestAccDataStatusDataSource_afterSync(t *testing.T) {
 			PreConfig: env.Emulator.ResetRequestCounts,
 			Config:    dataStatusConfig(env, company.ID),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(dataStatusAddr, dataTypeStatusPath("invoices", "current_status"), knownvalue.StringExact(codat.PullStatusComplete)),
+				statecheck.ExpectKnownValue(dataStatusAddr, dataTypeStatusPath("invoices", "current_status"), knownvalue.StringExact(string(codat.PullStatusComplete))),
 				statecheck.ExpectKnownValue(dataStatusAddr, dataTypeStatusPath("invoices", "last_successful_sync"), knownvalue.NotNull()),
-				statecheck.ExpectKnownValue(dataStatusAddr, dataTypeStatusPath("bills", "current_status"), knownvalue.StringExact(codat.PullStatusFetchError)),
+				statecheck.ExpectKnownValue(dataStatusAddr, dataTypeStatusPath("bills", "current_status"), knownvalue.StringExact(string(codat.PullStatusFetchError))),
 				statecheck.ExpectKnownValue(dataStatusAddr, dataTypeStatusPath("bills", "last_successful_sync"), knownvalue.Null()),
 				statecheck.ExpectKnownValue(dataStatusAddr, dataTypeStatusPath("bills", "latest_successful_sync_id"), knownvalue.Null()),
 			},

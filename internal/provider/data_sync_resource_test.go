@@ -267,7 +267,7 @@ func TestAccDataSync_allDataTypes(t *testing.T) {
 						if slices.ContainsFunc(before, func(b codat.PullOperation) bool { return b.ID == op["id"] }) {
 							return fmt.Errorf("operation %s (%s) is from the first sync, not this one", op["id"], op["data_type"])
 						}
-						if op["status"] != codat.PullStatusComplete {
+						if op["status"] != string(codat.PullStatusComplete) {
 							return fmt.Errorf("operation %s: status %s, want Complete", op["id"], op["status"])
 						}
 						got, want = append(got, op["data_type"]), append(want, before[i].DataType)
@@ -315,7 +315,7 @@ func TestAccDataSync_waitForCompletion(t *testing.T) {
 	env := newInfoTestEnv(t, time.Second, nil)
 	company, _ := linkedTestCompany(t, env)
 	complete := knownvalue.ObjectPartial(map[string]knownvalue.Check{
-		"status": knownvalue.StringExact(codat.PullStatusComplete), "completed": knownvalue.NotNull(), "error_message": knownvalue.Null(),
+		"status": knownvalue.StringExact(string(codat.PullStatusComplete)), "completed": knownvalue.NotNull(), "error_message": knownvalue.Null(),
 	})
 	checkPolls := func(least, most int) resource.TestCheckFunc {
 		return func(*terraform.State) error {
@@ -353,7 +353,7 @@ func TestAccDataSync_waitForCompletion(t *testing.T) {
 							return err
 						}
 						for _, op := range ops {
-							if op["status"] != codat.PullStatusComplete {
+							if op["status"] != string(codat.PullStatusComplete) {
 								return fmt.Errorf("%s is %s after the wait, want Complete", op["data_type"], op["status"])
 							}
 						}
@@ -395,7 +395,7 @@ func TestAccDataSync_pullFails(t *testing.T) {
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectSync(opsPath(1, "data_type"), knownvalue.StringExact("invoices")),
-					expectSync(opsPath(1, "status"), knownvalue.StringExact(codat.PullStatusComplete)),
+					expectSync(opsPath(1, "status"), knownvalue.StringExact(string(codat.PullStatusComplete))),
 				},
 			},
 		},
@@ -488,29 +488,5 @@ func TestDataSyncSchemaDescribed(t *testing.T) {
 		t.Error("no timeouts block")
 	} else {
 		check("timeouts.", block.Attributes)
-	}
-}
-
-func TestPullOutcome(t *testing.T) {
-	t.Parallel()
-	for _, tt := range []struct {
-		op               codat.PullOperation
-		finished, failed bool
-	}{
-		{codat.PullOperation{Status: "Queued"}, false, false},
-		{codat.PullOperation{Status: "Mapping"}, false, false},
-		{codat.PullOperation{Status: "Complete", IsCompleted: true}, true, false},
-		{codat.PullOperation{Status: "FetchError", IsErrored: true}, true, true},
-		{codat.PullOperation{Status: "AuthError"}, true, true}, // isErrored left out
-		{codat.PullOperation{Status: "NotSupported"}, true, false},
-		{codat.PullOperation{Status: "Cancelled"}, true, false},
-		{codat.PullOperation{Status: "SomethingNew", IsErrored: true}, true, true},
-	} {
-		if got := pullFinished(tt.op); got != tt.finished {
-			t.Errorf("%s: finished = %v, want %v", tt.op.Status, got, tt.finished)
-		}
-		if got := pullFailed(tt.op); got != tt.failed {
-			t.Errorf("%s: failed = %v, want %v", tt.op.Status, got, tt.failed)
-		}
 	}
 }

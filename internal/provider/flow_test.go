@@ -102,7 +102,7 @@ output "invoices_status" {
 		return nil
 	}
 	complete := knownvalue.ObjectPartial(map[string]knownvalue.Check{
-		"status": knownvalue.StringExact(codat.PullStatusComplete), "completed": knownvalue.NotNull(),
+		"status": knownvalue.StringExact(string(codat.PullStatusComplete)), "completed": knownvalue.NotNull(),
 	})
 
 	resource.Test(t, resource.TestCase{
@@ -113,7 +113,7 @@ output "invoices_status" {
 				// Onboarding: the company and its connection, waiting for the business.
 				Config: env.providerBlock() + company,
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectState("status", knownvalue.StringExact(codat.StatusPendingAuth)),
+					expectState("status", knownvalue.StringExact(string(codat.StatusPendingAuth))),
 				},
 				Check: capture(map[string]*string{"id": &companyID, "link_url": &linkURL}),
 			},
@@ -127,11 +127,11 @@ output "invoices_status" {
 					plancheck.ExpectResourceAction(syncAddr, plancheck.ResourceActionCreate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectState("status", knownvalue.StringExact(codat.StatusLinked)),
+					expectState("status", knownvalue.StringExact(string(codat.StatusLinked))),
 					statecheck.ExpectKnownValue(syncAddr, tfjsonpath.New("operations"), knownvalue.ListExact([]knownvalue.Check{complete, complete})),
-					statecheck.ExpectKnownValue(statusAddr, dataTypeStatusPath("company", "current_status"), knownvalue.StringExact(codat.PullStatusComplete)),
-					statecheck.ExpectKnownValue(statusAddr, dataTypeStatusPath("invoices", "current_status"), knownvalue.StringExact(codat.PullStatusComplete)),
-					statecheck.ExpectKnownOutputValue("invoices_status", knownvalue.StringExact(codat.PullStatusComplete)),
+					statecheck.ExpectKnownValue(statusAddr, dataTypeStatusPath("company", "current_status"), knownvalue.StringExact(string(codat.PullStatusComplete))),
+					statecheck.ExpectKnownValue(statusAddr, dataTypeStatusPath("invoices", "current_status"), knownvalue.StringExact(string(codat.PullStatusComplete))),
+					statecheck.ExpectKnownOutputValue("invoices_status", knownvalue.StringExact(string(codat.PullStatusComplete))),
 					statecheck.ExpectKnownValue(infoAddr, tfjsonpath.New("company_name"), knownvalue.StringRegexp(regexp.MustCompile(`\S`))),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(

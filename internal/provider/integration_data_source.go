@@ -5,22 +5,21 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/codat-community/terraform-provider-codat/internal/codat"
 )
 
 var _ datasource.DataSourceWithConfigure = (*integrationDataSource)(nil)
 
 // NewIntegrationDataSource is the codat_integration data source: one platform
 // of Codat's catalogue, by key.
-func NewIntegrationDataSource() datasource.DataSource { return &integrationDataSource{} }
-
-type integrationDataSource struct {
-	data *providerData
+func NewIntegrationDataSource() datasource.DataSource {
+	return &integrationDataSource{dataSourceBase{typeName: "integration"}}
 }
 
-func (d *integrationDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_integration"
+type integrationDataSource struct {
+	dataSourceBase
 }
 
 func (d *integrationDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -37,25 +36,19 @@ func (d *integrationDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 	}
 }
 
-func (d *integrationDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *integrationDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config integrationModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() || requireClient(d.data, &resp.Diagnostics) == nil {
+	catalogue := d.catalogue(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	catalogue, err := d.data.integrations(ctx)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Cannot list Codat integrations", err)
-		return
-	}
+	// A disabled platform is listed too (enabled = false); only an unknown
+	// key is an error.
 	key := config.Key.ValueString()
-	in, ok := findPlatform(catalogue, key)
+	in, ok := codat.FindIntegration(catalogue, key)
 	if !ok {
-		resp.Diagnostics.AddAttributeError(path.Root("key"), "Unknown Codat platform key", unknownPlatformKeyDetail(catalogue, key))
+		addPlatformError(&resp.Diagnostics, "key", &codat.PlatformError{Key: key, Suggestions: codat.LikelyIntegrations(catalogue, key, 3)}, "")
 		return
 	}
 	state := newIntegrationModel(in)

@@ -90,7 +90,7 @@ data "codat_integration" "x" {
 func typoOf(catalogue []codat.Integration, key string) string {
 	for c := 'a'; c <= 'z'; c++ {
 		candidate := key[:3] + string(c)
-		if _, taken := findPlatform(catalogue, candidate); !taken {
+		if _, taken := codat.FindIntegration(catalogue, candidate); !taken {
 			return candidate
 		}
 	}

@@ -29,14 +29,14 @@ func newIntegrationModel(in codat.Integration) integrationModel {
 	return integrationModel{
 		Key:                types.StringValue(in.Key),
 		Name:               types.StringValue(in.Name),
-		LogoURL:            apiString(in.LogoURL),
-		SourceType:         apiString(in.SourceType),
+		LogoURL:            optionalString(in.LogoURL),
+		SourceType:         optionalString(in.SourceType),
 		Enabled:            types.BoolValue(in.Enabled),
 		IsOfflineConnector: types.BoolValue(in.IsOfflineConnector),
 		IsBeta:             types.BoolValue(in.IsBeta),
-		SourceID:           apiString(in.SourceID),
-		IntegrationID:      apiString(in.IntegrationID),
-		DataProvidedBy:     apiString(in.DataProvidedBy),
+		SourceID:           optionalString(in.SourceID),
+		IntegrationID:      optionalString(in.IntegrationID),
+		DataProvidedBy:     optionalString(in.DataProvidedBy),
 	}
 }
 
@@ -83,12 +83,4 @@ func integrationAttributes(keyAttribute schema.StringAttribute) map[string]schem
 			Computed:            true,
 		},
 	}
-}
-
-// apiString maps a string field Codat left out (or sent empty) to null.
-func apiString(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
 }

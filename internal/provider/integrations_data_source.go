@@ -25,10 +25,12 @@ var filterableSourceTypes = []string{
 
 // NewIntegrationsDataSource is the codat_integrations data source: Codat's
 // catalogue of platforms, filtered locally.
-func NewIntegrationsDataSource() datasource.DataSource { return &integrationsDataSource{} }
+func NewIntegrationsDataSource() datasource.DataSource {
+	return &integrationsDataSource{dataSourceBase{typeName: "integrations"}}
+}
 
 type integrationsDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 type integrationsDataSourceModel struct {
@@ -38,10 +40,6 @@ type integrationsDataSourceModel struct {
 	NameContains types.String       `tfsdk:"name_contains"`
 	Integrations []integrationModel `tfsdk:"integrations"`
 	Keys         []types.String     `tfsdk:"keys"`
-}
-
-func (d *integrationsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_integrations"
 }
 
 func (d *integrationsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -90,19 +88,11 @@ func (d *integrationsDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 	}
 }
 
-func (d *integrationsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *integrationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config integrationsDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() || requireClient(d.data, &resp.Diagnostics) == nil {
-		return
-	}
-	catalogue, err := d.data.integrations(ctx)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Cannot list Codat integrations", err)
+	catalogue := d.catalogue(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	matches := filterIntegrations(catalogue, config)

@@ -101,7 +101,7 @@ func TestAccProfileSyncSettings_lifecycle(t *testing.T) {
 						if err != nil {
 							return err
 						}
-						if got.OverridesDefaults || settingsByType(got.Settings)["invoices"].SyncSchedule != 1 {
+						if got.OverridesDefaults || codat.SettingsByType(got.Settings)["invoices"].SyncSchedule != 1 {
 							return fmt.Errorf("a company on the defaults does not see the new profile: %+v", got)
 						}
 						return nil

@@ -79,7 +79,7 @@ func (p *codatProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 			"max_retry_wait": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Longest time one request may take with its retries, counted from its first attempt, as a Go duration such as `90s` or `10m`. A retry that would end later is not started. Defaults to `%s`.", codat.DefaultMaxElapsed),
 				Optional:            true,
-				Validators:          []validator.String{durationValidator{min: time.Second}},
+				Validators:          []validator.String{durationValidator(time.Second)},
 			},
 			"requests_per_minute": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("Most requests the provider starts in any minute, retries included, so that a large plan stays inside Codat's limit instead of running into it (Codat answers 429 beyond it, and may block an address that exceeds it). `0` sends requests as fast as Terraform asks. "+
@@ -200,6 +200,23 @@ func rateLimitFor(config providerModel, baseURL string) codat.RateLimit {
 		rl.Concurrent = int(config.MaxConcurrentRequests.ValueInt64())
 	}
 	return rl
+}
+
+// envCreateLease overrides the creation lease (codat.DefaultCreateLease),
+// for tests of interrupted applies: see DEVELOPERS.md.
+const envCreateLease = "CODAT_CREATE_LEASE"
+
+// createTimingFromEnv is the default timing, or the one envCreateLease sets.
+func createTimingFromEnv() (codat.CreateTiming, error) {
+	lease := codat.DefaultCreateLease
+	if raw := os.Getenv(envCreateLease); raw != "" {
+		d, err := time.ParseDuration(raw)
+		if err != nil || d < time.Second {
+			return codat.CreateTiming{}, fmt.Errorf("%s must be a duration of at least 1s, such as \"2m\", got %q", envCreateLease, raw)
+		}
+		lease = d
+	}
+	return codat.NewCreateTiming(lease), nil
 }
 
 // stringOrEnv returns the configured value, else the environment variable.

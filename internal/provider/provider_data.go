@@ -3,42 +3,28 @@ package provider
 import (
 	"context"
 	"fmt"
-	"sync"
 
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/codat-community/terraform-provider-codat/internal/codat"
 )
 
 // providerData is what Configure hands to every resource and data source:
-// the one client, and the integrations catalogue fetched at most once per
-// run (it is the same for every company, and one request lists it whole).
+// the one client, the integrations catalogue it reads at most once per run,
+// and the run's company creates.
 type providerData struct {
 	client    *codat.Client
-	creations *creations
-
-	catalogueMu sync.Mutex
-	catalogue   []codat.Integration
+	catalogue *codat.Catalogue
+	creations *codat.Creations
 }
 
-func newProviderData(client *codat.Client, timing createTiming) *providerData {
-	return &providerData{client: client, creations: newCreations(timing)}
-}
-
-// integrations returns the catalogue, fetching it on first use. A failed
-// fetch is not cached, so a later caller tries again.
-func (d *providerData) integrations(ctx context.Context) ([]codat.Integration, error) {
-	d.catalogueMu.Lock()
-	defer d.catalogueMu.Unlock()
-	if d.catalogue != nil {
-		return d.catalogue, nil
-	}
-	list, err := d.client.ListIntegrations(ctx, codat.ListOptions{})
-	if err != nil {
-		return nil, err
-	}
-	d.catalogue = list
-	return list, nil
+func newProviderData(client *codat.Client, timing codat.CreateTiming) *providerData {
+	return &providerData{client: client, catalogue: client.NewCatalogue(), creations: codat.NewCreations(client, timing)}
 }
 
 // providerDataFrom does the nil check and type assertion that every
@@ -69,4 +55,61 @@ func requireClient(data *providerData, diags *diag.Diagnostics) *codat.Client {
 		return nil
 	}
 	return data.client
+}
+
+// resourceBase is what every resource embeds: its type name (after
+// "codat_") and the provider's data, set by the Metadata and Configure every
+// resource needs.
+type resourceBase struct {
+	typeName string
+	data     *providerData
+}
+
+func (b *resourceBase) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + b.typeName
+}
+
+func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	b.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// dataSourceBase is resourceBase for data sources.
+type dataSourceBase struct {
+	typeName string
+	data     *providerData
+}
+
+func (b *dataSourceBase) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + b.typeName
+}
+
+func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	b.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// catalogue is Codat's integrations catalogue for a data source's Read
+// (read once per run); nil, with the error in diags, when it cannot be had.
+func (b *dataSourceBase) catalogue(ctx context.Context, diags *diag.Diagnostics) []codat.Integration {
+	if requireClient(b.data, diags) == nil {
+		return nil
+	}
+	list, err := b.data.catalogue.Integrations(ctx)
+	if err != nil {
+		addAPIError(diags, "Cannot list Codat integrations", err)
+	}
+	return list
+}
+
+// companyIDArgument is the company_id every per-company data source takes.
+func companyIDArgument() dsschema.StringAttribute {
+	return dsschema.StringAttribute{
+		MarkdownDescription: "ID of the Codat company, such as `codat_company.example.id`.",
+		Required:            true,
+		Validators:          []validator.String{companyIDValidator()},
+	}
+}
+
+// computedString is a data source's read-only string attribute.
+func computedString(description string) dsschema.StringAttribute {
+	return dsschema.StringAttribute{MarkdownDescription: description, Computed: true}
 }

@@ -45,7 +45,7 @@ func ip(n int) *int { return &n }
 
 // settingsLike returns base's setting of dataType changed by edit.
 func settingsLike(base []codat.SyncSetting, dataType string, edit func(*codat.SyncSetting)) codat.SyncSetting {
-	s := settingsByType(base)[dataType]
+	s := codat.SettingsByType(base)[dataType]
 	edit(&s)
 	return s
 }
@@ -53,11 +53,11 @@ func settingsLike(base []codat.SyncSetting, dataType string, edit func(*codat.Sy
 // checkSettings compares settings at Codat with want: every data type in
 // changed as given, every other one exactly as in unchanged.
 func checkSettings(got, unchanged []codat.SyncSetting, changed map[string]codat.SyncSetting) error {
-	have := settingsByType(got)
+	have := codat.SettingsByType(got)
 	if len(have) != len(codat.DataTypes) {
 		return fmt.Errorf("Codat holds %d settings, want one per data type (%d)", len(have), len(codat.DataTypes))
 	}
-	before := settingsByType(unchanged)
+	before := codat.SettingsByType(unchanged)
 	for _, dt := range codat.DataTypes {
 		want, ok := changed[dt]
 		if !ok {
@@ -201,7 +201,7 @@ func TestAccSyncSchedule_lifecycle(t *testing.T) {
 				s.SyncSchedule, s.SyncFromUTC, s.SyncFromWindow, s.MonthsToSync = 36, "2024-01-01T00:00:00Z", nil, ip(12)
 			}),
 			// No longer named: keeps what Terraform set.
-			"bills": settingsByType(afterCreate)["bills"],
+			"bills": codat.SettingsByType(afterCreate)["bills"],
 			"banking-accounts": settingsLike(defaults, "banking-accounts", func(s *codat.SyncSetting) {
 				s.SyncSchedule, s.SyncOrder, s.FetchOnFirstLink = 720, 0, true
 			}),
@@ -449,6 +449,36 @@ func TestAccSyncSchedule_importAndSpelling(t *testing.T) {
 	})
 }
 
+// TestAccSyncSchedule_unknownAtPlanValidatedAtApply: a value only known at
+// apply (uuid() is unknown while planning) is checked against the same rules
+// then, before anything is sent to Codat. (months_to_sync on invoices fails
+// the plan already: setting it at all breaks the rule; the window is only
+// known to conflict once it is known.)
+func TestAccSyncSchedule_unknownAtPlanValidatedAtApply(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	company := newCompany(t, env, "Late Values Ltd")
+	for _, tc := range []struct{ name, dataTypes, rule string }{
+		{"months_to_sync on invoices", `invoices = { sync_every = "daily", months_to_sync = length(uuid()) }`, `months_to_sync applies only to balanceSheet and profitAndLoss`},
+		{"sync_from and window", `invoices = { sync_every = "daily", sync_from = "2024-01-01", sync_from_window_months = length(uuid()) }`, `cannot be specified when`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := env.Emulator.RequestCounts().Routes[routeSetCompanySync]
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      scheduleConfig(env, company.ID, "    "+tc.dataTypes),
+					ExpectError: messageRE(tc.rule),
+				}},
+			})
+			if got := env.Emulator.RequestCounts().Routes[routeSetCompanySync] - before; got != 0 {
+				t.Errorf("%s was sent %d times for a configuration that breaks the rules", routeSetCompanySync, got)
+			}
+		})
+	}
+}
+
 func TestAccSyncSchedule_freePlanRefusesHourly(t *testing.T) {
 	t.Parallel()
 	env := newTestEnvWith(t, emulator.Options{Plan: emulator.PlanFree})
@@ -583,7 +613,7 @@ func TestWithPlanned(t *testing.T) {
 			SyncFrom: types.StringUnknown(), SyncFromWindowMonths: types.Int64Unknown(), MonthsToSync: types.Int64Null(),
 		},
 	}
-	got := withPlanned(base, planned)
+	got := settingsBody(base, planned)
 	want := []codat.SyncSetting{
 		base[0],
 		{DataType: "invoices", FetchOnFirstLink: true, SyncSchedule: 12, SyncOrder: 0, SyncFromUTC: "2024-01-01T00:00:00Z"},
@@ -595,7 +625,7 @@ func TestWithPlanned(t *testing.T) {
 	}
 
 	// What was sent maps back to the plan, with the unknowns filled in.
-	m, diags := dataTypesFromSettings(context.Background(), got, inCodatOrder(planned), planned)
+	m, diags := dataTypesFromSettings(context.Background(), got, codat.InDataTypeOrder(planned), planned)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}

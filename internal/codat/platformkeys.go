@@ -1,4 +1,4 @@
-package provider
+package codat
 
 import (
 	"fmt"
@@ -6,27 +6,15 @@ import (
 	"slices"
 	"strings"
 	"unicode"
-
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-
-	"github.com/codat-community/terraform-provider-codat/internal/codat"
 )
 
 // Platform keys are Codat's 4-letter integration keys (Integration.key,
-// pattern [a-z]{4}), e.g. "gbol" for Xero. This file is shared by every
-// resource and data source that takes one; keep its API stable.
+// pattern [a-z]{4}), e.g. "gbol" for Xero.
 
-// platformKeyShape is the shape of a platform key.
-var platformKeyShape = regexp.MustCompile(`^[a-z]{4}$`)
+// PlatformKeyPattern is the shape of a platform key.
+var PlatformKeyPattern = regexp.MustCompile(`^[a-z]{4}$`)
 
-// platformKeyValidator checks the shape of a platform key at plan time.
-func platformKeyValidator() validator.String {
-	return stringvalidator.RegexMatches(platformKeyShape,
-		"must be a Codat platform key: four lower-case letters such as \"gbol\" (Xero); the codat_integrations data source lists them")
-}
-
-// nearestPlatformKeys returns up to n integrations of the catalogue that the
+// NearestIntegrations returns up to n integrations of the catalogue that the
 // user most likely meant by key, best first. It ranks by
 //
 //  1. the platform's name: "xero" or "Xero" finds gbol (Xero), "quickbooks"
@@ -36,14 +24,14 @@ func platformKeyValidator() validator.String {
 //
 // then enabled before disabled, then by key, so the answer is deterministic.
 // It never returns key itself if key is in the catalogue.
-func nearestPlatformKeys(catalogue []codat.Integration, key string, n int) []codat.Integration {
+func NearestIntegrations(catalogue []Integration, key string, n int) []Integration {
 	if n <= 0 || len(catalogue) == 0 {
 		return nil
 	}
 	query := strings.ToLower(strings.TrimSpace(key))
 	folded := foldName(query)
 	type candidate struct {
-		in    codat.Integration
+		in    Integration
 		score int
 	}
 	candidates := make([]candidate, 0, len(catalogue))
@@ -78,16 +66,16 @@ func nearestPlatformKeys(catalogue []codat.Integration, key string, n int) []cod
 		}
 		return strings.Compare(a.in.Key, b.in.Key)
 	})
-	out := make([]codat.Integration, 0, min(n, len(candidates)))
+	out := make([]Integration, 0, min(n, len(candidates)))
 	for _, c := range candidates[:min(n, len(candidates))] {
 		out = append(out, c.in)
 	}
 	return out
 }
 
-// formatPlatformKeys renders integrations for a diagnostic, e.g.
+// FormatIntegrations renders integrations for a diagnostic, e.g.
 // `"gbol" (Xero), "qhyg" (QuickBooks Online)`.
-func formatPlatformKeys(list []codat.Integration) string {
+func FormatIntegrations(list []Integration) string {
 	parts := make([]string, 0, len(list))
 	for _, in := range list {
 		s := fmt.Sprintf("%q (%s", in.Key, in.Name)
@@ -99,27 +87,13 @@ func formatPlatformKeys(list []codat.Integration) string {
 	return strings.Join(parts, ", ")
 }
 
-// unknownPlatformKeyDetail is the detail of a diagnostic for a platform key
-// that is not in the catalogue: it names the nearest keys and says how to
-// list them all.
-func unknownPlatformKeyDetail(catalogue []codat.Integration, key string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Codat has no platform (integration) with the key %q.", key)
-	if nearest := likelyPlatformKeys(catalogue, key, 3); len(nearest) > 0 {
-		fmt.Fprintf(&b, " Did you mean %s?", formatPlatformKeys(nearest))
-	}
-	b.WriteString(" Platform keys are four lower-case letters; the codat_integrations data source lists every key with its name, " +
-		"for example `data \"codat_integrations\" \"x\" { name_contains = \"xero\" }`.")
-	return b.String()
-}
-
-// likelyPlatformKeys is nearestPlatformKeys without the far-fetched: when
+// LikelyIntegrations is NearestIntegrations without the far-fetched: when
 // some platforms match by name or differ from key by at most two letters,
 // only those; otherwise the nearest n anyway, so the user sees real keys.
-func likelyPlatformKeys(catalogue []codat.Integration, key string, n int) []codat.Integration {
-	nearest := nearestPlatformKeys(catalogue, key, n)
+func LikelyIntegrations(catalogue []Integration, key string, n int) []Integration {
+	nearest := NearestIntegrations(catalogue, key, n)
 	query, folded := strings.ToLower(strings.TrimSpace(key)), foldName(key)
-	likely := slices.DeleteFunc(slices.Clone(nearest), func(in codat.Integration) bool {
+	likely := slices.DeleteFunc(slices.Clone(nearest), func(in Integration) bool {
 		nameHit := len(folded) >= 3 && strings.Contains(foldName(in.Name), folded)
 		return !nameHit && levenshtein(query, in.Key) > 2
 	})
@@ -129,14 +103,14 @@ func likelyPlatformKeys(catalogue []codat.Integration, key string, n int) []coda
 	return likely
 }
 
-// findPlatform returns the integration with exactly this key.
-func findPlatform(catalogue []codat.Integration, key string) (codat.Integration, bool) {
+// FindIntegration returns the integration with exactly this key.
+func FindIntegration(catalogue []Integration, key string) (Integration, bool) {
 	for _, in := range catalogue {
 		if in.Key == key {
 			return in, true
 		}
 	}
-	return codat.Integration{}, false
+	return Integration{}, false
 }
 
 // foldName lower-cases s and drops everything but letters and digits, so

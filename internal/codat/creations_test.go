@@ -1,4 +1,4 @@
-package provider
+package codat_test
 
 import (
 	"context"
@@ -54,7 +54,7 @@ type creationsHarness struct {
 	emu       *emulator.Emulator
 	client    *codat.Client
 	clock     *fakeTime
-	creations *creations
+	creations *codat.Creations
 }
 
 func newCreationsHarness(t *testing.T) *creationsHarness {
@@ -67,9 +67,9 @@ func newCreationsHarness(t *testing.T) *creationsHarness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	timing := newCreateTiming(defaultCreateLease)
-	timing.now, timing.sleep = clock.Now, clock.Sleep
-	return &creationsHarness{emu: emu, client: client, clock: clock, creations: newCreations(timing)}
+	timing := codat.NewCreateTiming(codat.DefaultCreateLease)
+	timing.Now, timing.Sleep = clock.Now, clock.Sleep
+	return &creationsHarness{emu: emu, client: client, clock: clock, creations: codat.NewCreations(client, timing)}
 }
 
 var acme = codat.CompanyRequest{Name: "Acme", Tags: map[string]string{"region": "uk"}}
@@ -78,9 +78,9 @@ var acme = codat.CompanyRequest{Name: "Acme", Tags: map[string]string{"region": 
 // it: created now, carrying a marker written now.
 func (h *creationsHarness) orphan(t *testing.T, body codat.CompanyRequest, platformKey string) *codat.Company {
 	t.Helper()
-	m := creationMarker{Fingerprint: createFingerprint(body, platformKey), Written: h.clock.Now(), Nonce: newNonce()}
+	m := codat.CreationMarker{Fingerprint: codat.CreateFingerprint(body, platformKey), Written: h.clock.Now(), Nonce: codat.NewNonce()}
 	body.Tags = maps.Clone(body.Tags)
-	body.Tags[creationTagKey] = m.String()
+	body.Tags[codat.CreationTagKey] = m.String()
 	c, err := h.client.CreateCompany(t.Context(), body)
 	if err != nil {
 		t.Fatal(err)
@@ -91,33 +91,33 @@ func (h *creationsHarness) orphan(t *testing.T, body codat.CompanyRequest, platf
 func (h *creationsHarness) routes(route string) int { return h.emu.RequestCounts().Routes[route] }
 
 func TestCreateFingerprint(t *testing.T) {
-	base := createFingerprint(acme, "gbol")
-	same := createFingerprint(codat.CompanyRequest{Name: "Acme", Tags: map[string]string{"region": "uk", creationTagKey: "x.1.y"}}, "gbol")
+	base := codat.CreateFingerprint(acme, "gbol")
+	same := codat.CreateFingerprint(codat.CompanyRequest{Name: "Acme", Tags: map[string]string{"region": "uk", codat.CreationTagKey: "x.1.y"}}, "gbol")
 	if base != same {
 		t.Error("the marker changed the fingerprint")
 	}
-	if createFingerprint(codat.CompanyRequest{Name: "Acme"}, "") != createFingerprint(codat.CompanyRequest{Name: "Acme", Tags: map[string]string{}}, "") {
+	if codat.CreateFingerprint(codat.CompanyRequest{Name: "Acme"}, "") != codat.CreateFingerprint(codat.CompanyRequest{Name: "Acme", Tags: map[string]string{}}, "") {
 		t.Error("no tags and empty tags differ")
 	}
 	for _, other := range []string{
-		createFingerprint(acme, "qhyg"),
-		createFingerprint(codat.CompanyRequest{Name: "Acme Ltd", Tags: acme.Tags}, "gbol"),
-		createFingerprint(codat.CompanyRequest{Name: "Acme", Description: "d", Tags: acme.Tags}, "gbol"),
-		createFingerprint(codat.CompanyRequest{Name: "Acme", Tags: map[string]string{"region": "us"}}, "gbol"),
+		codat.CreateFingerprint(acme, "qhyg"),
+		codat.CreateFingerprint(codat.CompanyRequest{Name: "Acme Ltd", Tags: acme.Tags}, "gbol"),
+		codat.CreateFingerprint(codat.CompanyRequest{Name: "Acme", Description: "d", Tags: acme.Tags}, "gbol"),
+		codat.CreateFingerprint(codat.CompanyRequest{Name: "Acme", Tags: map[string]string{"region": "us"}}, "gbol"),
 	} {
 		if other == base {
 			t.Error("different configurations share a fingerprint")
 		}
 	}
-	m := creationMarker{Fingerprint: base, Written: time.Unix(1700000000, 0), Nonce: newNonce()}
-	if len(m.String()) > 100 || len(creationTagKey) > 27 {
+	m := codat.CreationMarker{Fingerprint: base, Written: time.Unix(1700000000, 0), Nonce: codat.NewNonce()}
+	if len(m.String()) > 100 || len(codat.CreationTagKey) > 27 {
 		t.Errorf("marker %q or key too long for Codat's tag limits", m)
 	}
-	if got, ok := parseCreationMarker(m.String()); !ok || got.Fingerprint != m.Fingerprint || !got.Written.Equal(m.Written) || got.Nonce != m.Nonce {
+	if got, ok := codat.ParseCreationMarker(m.String()); !ok || got.Fingerprint != m.Fingerprint || !got.Written.Equal(m.Written) || got.Nonce != m.Nonce {
 		t.Errorf("round trip: %+v, %v", got, ok)
 	}
 	for _, bad := range []string{"", "a.b", "a.notanumber.c", "..", "a.1."} {
-		if _, ok := parseCreationMarker(bad); ok {
+		if _, ok := codat.ParseCreationMarker(bad); ok {
 			t.Errorf("parsed %q", bad)
 		}
 	}
@@ -127,14 +127,14 @@ func TestCreateFingerprint(t *testing.T) {
 // confirm, which leaves only the configured tags.
 func TestCreations_createsAndConfirms(t *testing.T) {
 	h := newCreationsHarness(t)
-	p, err := h.creations.start(t.Context(), h.client, acme, "")
+	p, err := h.creations.Start(t.Context(), acme, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.adopted || !strings.HasPrefix(p.company.Tags[creationTagKey], createFingerprint(acme, "")+".") {
+	if p.Adopted() || !strings.HasPrefix(p.Company().Tags[codat.CreationTagKey], codat.CreateFingerprint(acme, "")+".") {
 		t.Fatalf("pending %+v", p)
 	}
-	done, err := h.creations.confirm(t.Context(), h.client, p, acme.Tags)
+	done, err := h.creations.Confirm(t.Context(), p, acme.Tags)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,22 +152,22 @@ func TestCreations_adoptsExpiredOrphan(t *testing.T) {
 	h := newCreationsHarness(t)
 	left := h.orphan(t, acme, "gbol")
 	h.clock.advance(10 * time.Minute)
-	p, err := h.creations.start(t.Context(), h.client, acme, "gbol")
+	p, err := h.creations.Start(t.Context(), acme, "gbol")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !p.adopted || p.company.ID != left.ID {
+	if !p.Adopted() || p.Company().ID != left.ID {
 		t.Fatalf("pending %+v, want the orphan %s adopted", p, left.ID)
 	}
 	if n := h.routes("POST /companies"); n != 1 {
 		t.Errorf("%d creates, want only the orphan's", n)
 	}
-	timing := h.creations.timing
+	timing := h.creations.Timing()
 	// Expired already: no wait for the lease, only the claim's settling.
-	if want := []time.Duration{timing.claimWrite + timing.margin}; !durationsAbout(h.clock.sleeps, want) {
+	if want := []time.Duration{timing.ClaimWrite + timing.Margin}; !durationsAbout(h.clock.sleeps, want) {
 		t.Errorf("waits %v, want %v", h.clock.sleeps, want)
 	}
-	if _, err := h.creations.confirm(t.Context(), h.client, p, acme.Tags); err != nil {
+	if _, err := h.creations.Confirm(t.Context(), p, acme.Tags); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -177,12 +177,12 @@ func TestCreations_adoptsExpiredOrphan(t *testing.T) {
 func TestCreations_waitsOutTheLease(t *testing.T) {
 	h := newCreationsHarness(t)
 	left := h.orphan(t, acme, "")
-	p, err := h.creations.start(t.Context(), h.client, acme, "")
-	if err != nil || !p.adopted || p.company.ID != left.ID {
+	p, err := h.creations.Start(t.Context(), acme, "")
+	if err != nil || !p.Adopted() || p.Company().ID != left.ID {
 		t.Fatalf("pending %+v, err %v", p, err)
 	}
-	timing := h.creations.timing
-	if want := []time.Duration{timing.lease + timing.margin, timing.claimWrite + timing.margin}; !durationsAbout(h.clock.sleeps, want) {
+	timing := h.creations.Timing()
+	if want := []time.Duration{timing.Lease + timing.Margin, timing.ClaimWrite + timing.Margin}; !durationsAbout(h.clock.sleeps, want) {
 		t.Errorf("waits %v, want %v", h.clock.sleeps, want)
 	}
 }
@@ -194,14 +194,14 @@ func TestCreations_leavesFinishedCreates(t *testing.T) {
 	left := h.orphan(t, acme, "")
 	h.clock.onWait = func(n int) {
 		if n == 1 {
-			tags := userTags(left.Tags)
+			tags := codat.UserTags(left.Tags)
 			if _, err := h.client.UpdateCompany(context.Background(), left.ID, codat.CompanyUpdate{Tags: &tags}); err != nil {
 				t.Error(err)
 			}
 		}
 	}
-	p, err := h.creations.start(t.Context(), h.client, acme, "")
-	if err != nil || p.adopted || p.company.ID == left.ID {
+	p, err := h.creations.Start(t.Context(), acme, "")
+	if err != nil || p.Adopted() || p.Company().ID == left.ID {
 		t.Fatalf("pending %+v, err %v: want a new company", p, err)
 	}
 }
@@ -214,15 +214,15 @@ func TestCreations_losesAClaimRace(t *testing.T) {
 	h.clock.advance(10 * time.Minute)
 	h.clock.onWait = func(n int) {
 		if n == 1 { // the claim's settling wait (the lease is over already)
-			rival := creationMarker{Fingerprint: createFingerprint(acme, ""), Written: h.clock.Now(), Nonce: "rival"}
-			tags := map[string]string{"region": "uk", creationTagKey: rival.String()}
+			rival := codat.CreationMarker{Fingerprint: codat.CreateFingerprint(acme, ""), Written: h.clock.Now(), Nonce: "rival"}
+			tags := map[string]string{"region": "uk", codat.CreationTagKey: rival.String()}
 			if _, err := h.client.UpdateCompany(context.Background(), left.ID, codat.CompanyUpdate{Tags: &tags}); err != nil {
 				t.Error(err)
 			}
 		}
 	}
-	p, err := h.creations.start(t.Context(), h.client, acme, "")
-	if err != nil || p.adopted || p.company.ID == left.ID {
+	p, err := h.creations.Start(t.Context(), acme, "")
+	if err != nil || p.Adopted() || p.Company().ID == left.ID {
 		t.Fatalf("pending %+v, err %v: want a new company", p, err)
 	}
 }
@@ -233,16 +233,16 @@ func TestCreations_oneOrphanTwoCreates(t *testing.T) {
 	h := newCreationsHarness(t)
 	left := h.orphan(t, acme, "")
 	h.clock.advance(10 * time.Minute)
-	first, err := h.creations.start(t.Context(), h.client, acme, "")
+	first, err := h.creations.Start(t.Context(), acme, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := h.creations.start(t.Context(), h.client, acme, "")
+	second, err := h.creations.Start(t.Context(), acme, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !first.adopted || first.company.ID != left.ID || second.adopted || second.company.ID == left.ID {
-		t.Errorf("first %s (adopted %v), second %s (adopted %v): want the orphan once", first.company.ID, first.adopted, second.company.ID, second.adopted)
+	if !first.Adopted() || first.Company().ID != left.ID || second.Adopted() || second.Company().ID == left.ID {
+		t.Errorf("first %s (adopted %v), second %s (adopted %v): want the orphan once", first.Company().ID, first.Adopted(), second.Company().ID, second.Adopted())
 	}
 }
 
@@ -252,8 +252,8 @@ func TestCreations_otherConfigurationsAreLeft(t *testing.T) {
 	h := newCreationsHarness(t)
 	h.orphan(t, codat.CompanyRequest{Name: "Other", Tags: map[string]string{"region": "uk"}}, "")
 	h.clock.advance(10 * time.Minute)
-	p, err := h.creations.start(t.Context(), h.client, acme, "")
-	if err != nil || p.adopted {
+	p, err := h.creations.Start(t.Context(), acme, "")
+	if err != nil || p.Adopted() {
 		t.Fatalf("pending %+v, err %v", p, err)
 	}
 	if len(h.clock.sleeps) != 0 {
@@ -266,18 +266,17 @@ func TestCreations_otherConfigurationsAreLeft(t *testing.T) {
 // and leaves the marker.
 func TestCreations_confirmAfterTheLeaseFails(t *testing.T) {
 	h := newCreationsHarness(t)
-	p, err := h.creations.start(t.Context(), h.client, acme, "")
+	p, err := h.creations.Start(t.Context(), acme, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The lease is measured against real deadlines: make it already over.
-	p.marker.Written = time.Now().Add(-time.Hour)
-	p.company.Created = time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
-	if _, err := h.creations.confirm(t.Context(), h.client, p, acme.Tags); err == nil || !strings.Contains(err.Error(), creationTagKey) {
+	p.Backdate(time.Hour)
+	if _, err := h.creations.Confirm(t.Context(), p, acme.Tags); err == nil || !strings.Contains(err.Error(), codat.CreationTagKey) {
 		t.Fatalf("err = %v, want the lease's end", err)
 	}
-	got, err := h.client.GetCompany(t.Context(), p.company.ID)
-	if err != nil || got.Tags[creationTagKey] == "" {
+	got, err := h.client.GetCompany(t.Context(), p.Company().ID)
+	if err != nil || got.Tags[codat.CreationTagKey] == "" {
 		t.Errorf("the marker was removed after the lease (company %+v, err %v)", got, err)
 	}
 }

@@ -1,14 +1,13 @@
-package provider
+package codat
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/codat-community/terraform-provider-codat/internal/codat"
 )
 
-var testCatalogue = []codat.Integration{
+var testCatalogue = []Integration{
 	{Key: "gbol", Name: "Xero", Enabled: true},
 	{Key: "qhyg", Name: "QuickBooks Online", Enabled: true},
 	{Key: "ndsk", Name: "QuickBooks Online Sandbox", Enabled: true},
@@ -19,7 +18,7 @@ var testCatalogue = []codat.Integration{
 	{Key: "mqjo", Name: "Accounting Sandbox", Enabled: true},
 }
 
-func keysOf(list []codat.Integration) []string {
+func keysOf(list []Integration) []string {
 	out := make([]string, 0, len(list))
 	for _, in := range list {
 		out = append(out, in.Key)
@@ -46,40 +45,48 @@ func TestNearestPlatformKeys(t *testing.T) {
 		{"zzzz", 0, nil},
 	}
 	for _, tt := range tests {
-		got := keysOf(nearestPlatformKeys(testCatalogue, tt.key, tt.n))
+		got := keysOf(NearestIntegrations(testCatalogue, tt.key, tt.n))
 		if len(got) == 0 {
 			got = nil
 		}
 		if !slices.Equal(got, tt.want) {
-			t.Errorf("nearestPlatformKeys(%q, %d) = %v, want %v", tt.key, tt.n, got, tt.want)
+			t.Errorf("NearestIntegrations(%q, %d) = %v, want %v", tt.key, tt.n, got, tt.want)
 		}
 	}
-	if got := nearestPlatformKeys(nil, "gbol", 3); got != nil {
+	if got := NearestIntegrations(nil, "gbol", 3); got != nil {
 		t.Errorf("empty catalogue: got %v", got)
 	}
-	if got := nearestPlatformKeys(testCatalogue, "abcd", 100); len(got) != len(testCatalogue) {
+	if got := NearestIntegrations(testCatalogue, "abcd", 100); len(got) != len(testCatalogue) {
 		t.Errorf("n larger than the catalogue: got %d, want %d", len(got), len(testCatalogue))
 	}
 }
 
-func TestUnknownPlatformKeyDetail(t *testing.T) {
+func TestCheckPlatform(t *testing.T) {
 	t.Parallel()
-	got := unknownPlatformKeyDetail(testCatalogue, "xero")
-	for _, want := range []string{`"xero"`, `Did you mean "gbol" (Xero)`, "codat_integrations"} {
+	got := CheckPlatform(testCatalogue, "xero").Error()
+	for _, want := range []string{`Codat has no platform (integration) with the key "xero"`, `Did you mean "gbol" (Xero)`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("detail %q does not contain %q", got, want)
 		}
 	}
 	// Far-fetched suggestions are left out when better ones exist...
-	if got := keysOf(likelyPlatformKeys(testCatalogue, "xero", 3)); !slices.Equal(got, []string{"gbol", "qalf"}) {
-		t.Errorf("likelyPlatformKeys(xero) = %v, want [gbol qalf]", got)
+	if got := keysOf(LikelyIntegrations(testCatalogue, "xero", 3)); !slices.Equal(got, []string{"gbol", "qalf"}) {
+		t.Errorf("LikelyIntegrations(xero) = %v, want [gbol qalf]", got)
 	}
 	// ...but some keys are always named.
-	if got := likelyPlatformKeys(testCatalogue, "zzzz", 3); len(got) != 3 {
-		t.Errorf("likelyPlatformKeys(zzzz) = %v, want 3 keys", keysOf(got))
+	if got := LikelyIntegrations(testCatalogue, "zzzz", 3); len(got) != 3 {
+		t.Errorf("LikelyIntegrations(zzzz) = %v, want 3 keys", keysOf(got))
 	}
-	if got := formatPlatformKeys([]codat.Integration{{Key: "gbok", Name: "Old", Enabled: false}}); got != `"gbok" (Old, disabled)` {
-		t.Errorf("formatPlatformKeys = %q", got)
+	if got := FormatIntegrations([]Integration{{Key: "gbok", Name: "Old", Enabled: false}}); got != `"gbok" (Old, disabled)` {
+		t.Errorf("FormatIntegrations = %q", got)
+	}
+	if err := CheckPlatform(testCatalogue, "gbol"); err != nil {
+		t.Errorf("an enabled platform: %v", err)
+	}
+	var disabled *PlatformError
+	if err := CheckPlatform(testCatalogue, "gbok"); !errors.As(err, &disabled) || !disabled.Disabled() ||
+		!strings.Contains(err.Error(), `"gbok" (Disabled Lookalike) is disabled`) || slices.ContainsFunc(disabled.Suggestions, func(in Integration) bool { return !in.Enabled }) {
+		t.Errorf("a disabled platform: %v", err)
 	}
 }
 

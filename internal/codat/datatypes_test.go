@@ -1,4 +1,4 @@
-package provider
+package codat
 
 import (
 	"strings"
@@ -6,7 +6,7 @@ import (
 )
 
 func TestDataTypeProblem(t *testing.T) {
-	if got := dataTypeProblem("invoices"); got != "" {
+	if got := DataTypeProblem("invoices"); got != "" {
 		t.Errorf("invoices is a data type, got %q", got)
 	}
 	for name, want := range map[string]string{
@@ -14,9 +14,9 @@ func TestDataTypeProblem(t *testing.T) {
 		"bankingAccounts": `"banking-accounts"`,
 		"profitandloss":   `"profitAndLoss"`,
 	} {
-		got := dataTypeProblem(name)
+		got := DataTypeProblem(name)
 		if !strings.Contains(got, "Did you mean "+want) {
-			t.Errorf("dataTypeProblem(%q) = %q, want the first suggestion %s", name, got, want)
+			t.Errorf("DataTypeProblem(%q) = %q, want the first suggestion %s", name, got, want)
 		}
 	}
 }
