@@ -9,6 +9,12 @@ package codat
 // value. DateTime values stay strings: Codat returns UTC, local and offset
 // forms, and callers (Terraform state) keep them as Codat sent them.
 
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+)
+
 // Connection statuses (dataConnectionStatus).
 const (
 	StatusPendingAuth  = "PendingAuth"
@@ -218,6 +224,11 @@ type CompanySyncSettings struct {
 	CompanyID         string        `json:"companyId"`
 	Settings          []SyncSetting `json:"settings"`
 	OverridesDefaults bool          `json:"overridesDefaults"`
+	// Omitted names the fields above that a decoded body left out or sent
+	// as null (nil when it had them all): the spec requires them in the POST
+	// body but marks none of them required in the GET answer, so a missing
+	// overridesDefaults need not mean false.
+	Omitted []string `json:"-"`
 }
 
 // ProfileSyncSettings is GET/POST /profile/syncSettings: the client-wide
@@ -226,6 +237,55 @@ type ProfileSyncSettings struct {
 	ClientID          string        `json:"clientId"`
 	Settings          []SyncSetting `json:"settings"`
 	OverridesDefaults bool          `json:"overridesDefaults"`
+	// Omitted is as in CompanySyncSettings.
+	Omitted []string `json:"-"`
+}
+
+// UnmarshalJSON decodes as usual and records the omitted fields.
+func (s *CompanySyncSettings) UnmarshalJSON(data []byte) error {
+	type plain CompanySyncSettings // without this method
+	var p plain
+	if err := json.Unmarshal(data, &p); err != nil {
+		return err
+	}
+	*s = CompanySyncSettings(p)
+	s.Omitted = omittedFields(data, "companyId", "settings", "overridesDefaults")
+	return nil
+}
+
+// UnmarshalJSON decodes as usual and records the omitted fields.
+func (s *ProfileSyncSettings) UnmarshalJSON(data []byte) error {
+	type plain ProfileSyncSettings // without this method
+	var p plain
+	if err := json.Unmarshal(data, &p); err != nil {
+		return err
+	}
+	*s = ProfileSyncSettings(p)
+	s.Omitted = omittedFields(data, "clientId", "settings", "overridesDefaults")
+	return nil
+}
+
+// omittedFields lists the names that the JSON object data lacks or holds
+// null; names match case-insensitively, as encoding/json does.
+func omittedFields(data []byte, names ...string) []string {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(data, &fields) != nil {
+		return nil
+	}
+	var out []string
+	for _, name := range names {
+		found := false
+		for key, value := range fields {
+			if strings.EqualFold(key, name) && string(bytes.TrimSpace(value)) != "null" {
+				found = true
+				break
+			}
+		}
+		if !found {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // CompanyInfo is GET /companies/{id}/data/info: the company as its platform
