@@ -244,24 +244,22 @@ type ProfileSyncSettings struct {
 // UnmarshalJSON decodes as usual and records the omitted fields.
 func (s *CompanySyncSettings) UnmarshalJSON(data []byte) error {
 	type plain CompanySyncSettings // without this method
-	var p plain
-	if err := json.Unmarshal(data, &p); err != nil {
-		return err
-	}
-	*s = CompanySyncSettings(p)
-	s.Omitted = omittedFields(data, "companyId", "settings", "overridesDefaults")
-	return nil
+	return decodeRecordingOmitted(data, (*plain)(s), &s.Omitted, "companyId", "settings", "overridesDefaults")
 }
 
 // UnmarshalJSON decodes as usual and records the omitted fields.
 func (s *ProfileSyncSettings) UnmarshalJSON(data []byte) error {
 	type plain ProfileSyncSettings // without this method
-	var p plain
-	if err := json.Unmarshal(data, &p); err != nil {
+	return decodeRecordingOmitted(data, (*plain)(s), &s.Omitted, "clientId", "settings", "overridesDefaults")
+}
+
+// decodeRecordingOmitted decodes data into v and sets *omitted to the
+// names among names that data leaves out.
+func decodeRecordingOmitted(data []byte, v any, omitted *[]string, names ...string) error {
+	if err := json.Unmarshal(data, v); err != nil {
 		return err
 	}
-	*s = ProfileSyncSettings(p)
-	s.Omitted = omittedFields(data, "clientId", "settings", "overridesDefaults")
+	*omitted = omittedFields(data, names...)
 	return nil
 }
 
