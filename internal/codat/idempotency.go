@@ -33,7 +33,9 @@ import (
 // A retry after no answer at all (a dropped or timed-out connection) keeps
 // the key, also for creates: Codat either never saw the request, or answers
 // the retry with its first answer (or 409 while it is still working on it),
-// so a create whose answer was lost comes back without a look-up.
+// so a create whose answer was lost comes back without a look-up. (net/http
+// itself resends a request carrying this header once when a reused
+// connection breaks before any answer; under the same key that is as safe.)
 const IdempotencyKeyHeader = "Idempotency-Key"
 
 // newIdempotencyKey is a random (version 4) GUID.
