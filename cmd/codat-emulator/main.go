@@ -59,6 +59,7 @@ type config struct {
 	syncStep                                 time.Duration
 	maxCompanies                             int
 	faults                                   emulator.Faults
+	behaviours                               []emulator.Behaviour
 	latency                                  time.Duration
 	quiet                                    bool
 }
@@ -94,6 +95,7 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (co
 	fs.IntVar(&c.faults.RateLimit.Daily, "rate-limit-daily", 0, "API requests allowed per UTC day (Codat: 1000 x (1 + active companies)); 0 is unlimited")
 	fs.Uint64Var(&c.faults.Seed, "seed", 0, "seed for the random faults, so a run is repeatable")
 	fs.BoolVar(&c.quiet, "quiet", false, "do not log requests to stderr")
+	behaviours := fs.String("codat-behaviour", envOr("CODAT_EMULATOR_BEHAVIOUR", ""), "comma-separated `readings` of Codat's behaviour to play where its docs are silent, or \"strict\" for the least convenient of each (see Behaviours below; env CODAT_EMULATOR_BEHAVIOUR)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, `Usage: codat-emulator [flags]
 
@@ -111,9 +113,9 @@ it cleanly (saving -state).
 Flags:
 `)
 		fs.PrintDefaults()
-		fmt.Fprintf(stderr, "\nLink pages (no API key): a company's redirect is <base-url>/link/company/{companyId};\n"+
+		fmt.Fprintf(stderr, "\n%s\n\nLink pages (no API key): a company's redirect is <base-url>/link/company/{companyId};\n"+
 			"a connection's linkUrl is <base-url>/link/companies/{companyId}/connections/{connectionId}/start.\n\n%s\n",
-			emulator.ControlEndpointsHelp())
+			emulator.BehavioursHelp(), emulator.ControlEndpointsHelp())
 	}
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -132,6 +134,11 @@ Flags:
 		return c, errors.New("-latency must not be negative")
 	}
 	c.faults.LatencyMs = int(c.latency / time.Millisecond)
+	list, err := emulator.ParseBehaviours(*behaviours)
+	if err != nil {
+		return c, fmt.Errorf("-codat-behaviour: %w", err)
+	}
+	c.behaviours = list
 	return c, nil
 }
 
@@ -154,6 +161,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		MaxCompanies:     c.maxCompanies,
 		Plan:             c.plan,
 		Faults:           c.faults,
+		Behaviours:       c.behaviours,
 		Logger:           logger,
 	})
 	if err != nil {

@@ -10,10 +10,13 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/codat-community/terraform-provider-codat/internal/emulator"
 )
 
 // syncBuffer is a goroutine-safe stderr for run.
@@ -176,6 +179,11 @@ func TestRunFlagsAndEnvironment(t *testing.T) {
 		t.Errorf("faults from flags = %s", faults)
 	}
 
+	strict := start(t, nil, "-codat-behaviour", "strict", "-quiet")
+	if _, body := strict.do(t, "GET", "/_emulator/behaviours", ""); !strings.Contains(body, `"active":["history-query-rejected",`) {
+		t.Errorf("-codat-behaviour strict: %s", body)
+	}
+
 	public := start(t, nil, "-public-url", "http://emulator.test:9/", "-quiet")
 	if public.baseURL != "http://emulator.test:9" {
 		t.Errorf("-public-url printed %q", public.baseURL)
@@ -195,7 +203,8 @@ func TestParseFlags(t *testing.T) {
 		"-rate-limit-concurrent", "-rate-limit-per-minute", "-rate-limit-daily", "-seed", "-quiet",
 		"codat-emulator listening on <base-url> api-key=<key>",
 		"/_emulator/reset", "/_emulator/state", "/_emulator/requests", "/_emulator/faults", "/_emulator/faults/script",
-		"/_emulator/api-key", "/status", "/authorize", "/pull-failures", "CODAT_EMULATOR_ADDR", "CODAT_EMULATOR_API_KEY"} {
+		"/_emulator/api-key", "/status", "/authorize", "/pull-failures", "/_emulator/behaviours", "CODAT_EMULATOR_ADDR",
+		"CODAT_EMULATOR_API_KEY", "-codat-behaviour", "CODAT_EMULATOR_BEHAVIOUR", "strict", "patch-tags-merge", "company-list-delay"} {
 		if !strings.Contains(help, want) {
 			t.Errorf("help lacks %q", want)
 		}
@@ -211,7 +220,16 @@ func TestParseFlags(t *testing.T) {
 	if c.addr != "127.0.0.1:0" || c.publicURL != "http://x" {
 		t.Errorf("environment defaults: %+v", c)
 	}
-	for _, bad := range [][]string{{"-api-key", "two words"}, {"-api-key", ""}, {"-sync-step", "-1s"}, {"-latency", "-1ms"}, {"extra"}, {"-nope"}} {
+	c, err = parseFlags([]string{"-codat-behaviour", "patch-tags-merge, company-list-delay"}, io.Discard, func(string) string { return "" })
+	if err != nil || !slices.Equal(c.behaviours, []emulator.Behaviour{emulator.PatchTagsMerge, emulator.CompanyListDelay}) {
+		t.Errorf("-codat-behaviour: %v, %v", c.behaviours, err)
+	}
+	c, _ = parseFlags(nil, io.Discard, func(k string) string { return map[string]string{"CODAT_EMULATOR_BEHAVIOUR": "strict"}[k] })
+	if !slices.Equal(c.behaviours, emulator.StrictBehaviours()) {
+		t.Errorf("CODAT_EMULATOR_BEHAVIOUR=strict: %v", c.behaviours)
+	}
+	for _, bad := range [][]string{{"-api-key", "two words"}, {"-api-key", ""}, {"-sync-step", "-1s"}, {"-latency", "-1ms"}, {"extra"}, {"-nope"},
+		{"-codat-behaviour", "patch-tags-merged"}} {
 		if _, err := parseFlags(bad, io.Discard, func(string) string { return "" }); err == nil {
 			t.Errorf("%v accepted", bad)
 		}

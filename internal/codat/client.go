@@ -5,12 +5,15 @@
 // Retries (transport.go) follow one rule set. 429 is always retried,
 // honouring Retry-After. 408, 5xx (except 501) and dropped or timed-out
 // connections are retried for requests that may be replayed: reads, PUT,
-// DELETE, the PATCHes, the sync-settings POSTs and the refresh POSTs. The two
-// creates (POST /companies and POST /companies/{id}/connections) are retried
-// only on 429 or when the connection could not be opened, because any later
-// failure may hide a create that happened. Waits grow by 1.5 from 500 ms with
-// jitter, capped per wait, and never run past the context deadline or the
-// policy's total budget.
+// DELETE, the PATCHes, the sync-settings POSTs and the refresh POSTs. Every
+// POST and PATCH carries an Idempotency-Key (idempotency.go), so the two
+// creates (POST /companies and POST /companies/{id}/connections) are also
+// retried after a dropped connection or a 409 for their key, and Codat
+// answers with the first attempt's answer; after 408 or 5xx they are not,
+// because Codat would replay that failure: CreateCompanyOnce and
+// CreateConnectionOnce look first, then send again under a new key. Waits
+// grow by 1.5 from 500 ms with jitter, capped per wait, and never run past
+// the context deadline or the policy's total budget.
 package codat
 
 import (
@@ -301,6 +304,11 @@ func (c *Client) newRequest(ctx context.Context, cl call) (*http.Request, error)
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	// Here, where every request is built, so that no write goes without.
+	if needsIdempotencyKey(cl.method) {
+		key, _ := idempotencyKeyFor(ctx)
+		req.Header.Set(IdempotencyKeyHeader, key)
+	}
 	return req, nil
 }
 
@@ -328,6 +336,12 @@ func (c *Client) apiError(cl call, resp *http.Response, attempts int) error {
 	apiErr.Attempts = attempts
 	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), c.now()); ok {
 		apiErr.RetryAfter = d
+	}
+	if resp.Request != nil {
+		apiErr.IdempotencyKey = resp.Request.Header.Get(IdempotencyKeyHeader)
+	}
+	if apiErr.StatusCode == http.StatusUnprocessableEntity && apiErr.IdempotencyKey != "" {
+		return &IdempotencyMismatchError{APIError: apiErr}
 	}
 	return apiErr
 }

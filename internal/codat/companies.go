@@ -12,9 +12,10 @@ func (c *Client) ListCompanies(ctx context.Context, opts ListCompaniesOptions) (
 	return listAll[Company](ctx, c, "list-companies", "/companies", filters, opts.PageSize)
 }
 
-// CreateCompany creates a company (create-company). It is not retried once
-// the request may have reached Codat, so a failure can still mean the
-// company exists; callers that must not duplicate should look it up.
+// CreateCompany creates a company (create-company). It is retried under its
+// Idempotency-Key after a 429, a dropped connection or a 409 for the key,
+// never after 408 or 5xx, so a failure can still mean the company exists;
+// callers that must not duplicate should use CreateCompanyOnce.
 func (c *Client) CreateCompany(ctx context.Context, req CompanyRequest) (*Company, error) {
 	cl := call{operation: "create-company", method: http.MethodPost, path: "/companies", body: req,
 		safety: replayUnlessSent}

@@ -17,8 +17,7 @@ func (c *Client) ListConnections(ctx context.Context, companyID string, opts Lis
 }
 
 // CreateConnection connects a company to a platform (create-connection).
-// Like CreateCompany it is not retried once the request may have reached
-// Codat.
+// It is retried like CreateCompany: never after 408 or 5xx.
 func (c *Client) CreateConnection(ctx context.Context, companyID, platformKey string) (*Connection, error) {
 	path, err := companyPath("/companies/{companyId}/connections", companyID)
 	if err != nil {

@@ -356,36 +356,45 @@ func TestEmulatorRetryExhaustionReturnsLastError(t *testing.T) {
 	}
 }
 
+// TestEmulatorCreatesAreNotRetriedOnceSent: after 408 or 5xx a create is not
+// sent again (under its key Codat would replay the failure; CreateCompanyOnce
+// looks first). After no answer it is, under the same key, and Codat's
+// replay of the first answer means one company either way.
 func TestEmulatorCreatesAreNotRetriedOnceSent(t *testing.T) {
 	cases := []struct {
-		name        string
-		fault       emulator.ScriptedFault
-		wantCreated int // companies that exist afterwards
+		name     string
+		fault    emulator.ScriptedFault
+		wantErr  bool
+		wantSent int
 	}{
-		{"500", emulator.ScriptedFault{Route: "POST /companies", Status: 500}, 0},
-		{"503 with Retry-After", emulator.ScriptedFault{Route: "POST /companies", Status: 503, RetryAfter: "1"}, 0},
-		{"408", emulator.ScriptedFault{Route: "POST /companies", Status: 408}, 0},
-		{"drop", emulator.ScriptedFault{Route: "POST /companies", Drop: true}, 0},
-		// The ambiguous create: the company exists but the client cannot
-		// know, so it must not create a second one.
-		{"drop after write", emulator.ScriptedFault{Route: "POST /companies", DropAfterWrite: true}, 1},
+		{"500", emulator.ScriptedFault{Route: "POST /companies", Status: 500}, true, 1},
+		{"503 with Retry-After", emulator.ScriptedFault{Route: "POST /companies", Status: 503, RetryAfter: "1"}, true, 1},
+		{"408", emulator.ScriptedFault{Route: "POST /companies", Status: 408}, true, 1},
+		{"drop", emulator.ScriptedFault{Route: "POST /companies", Drop: true}, false, 2},
+		// The ambiguous create: the company exists, and the resend under
+		// its key returns it rather than creating a second one.
+		{"drop after write", emulator.ScriptedFault{Route: "POST /companies", DropAfterWrite: true}, false, 2},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			h := newEmulatorHarness(t, emulator.Options{})
+			h := newEmulatorHarnessWithTransport(t, emulator.Options{}, &http.Transport{DisableKeepAlives: true})
 			ctx := context.Background()
 			h.script(t, tc.fault)
-			if _, err := h.client.CreateCompany(ctx, codat.CompanyRequest{Name: "Acme"}); err == nil {
-				t.Fatal("create reported success")
+			if _, err := h.client.CreateCompany(ctx, codat.CompanyRequest{Name: "Acme"}); (err != nil) != tc.wantErr {
+				t.Fatalf("err = %v, want error %v", err, tc.wantErr)
 			}
-			if n := h.routeCount("POST /companies"); n != 1 {
-				t.Errorf("create sent %d times", n)
+			if n := h.routeCount("POST /companies"); n != tc.wantSent {
+				t.Errorf("create sent %d times, want %d", n, tc.wantSent)
+			}
+			wantCreated := 1
+			if tc.wantErr {
+				wantCreated = 0
 			}
 			companies := must(h.client.ListCompanies(ctx, codat.ListCompaniesOptions{}))(t)
-			if len(companies) != tc.wantCreated {
-				t.Errorf("%d companies exist, want %d", len(companies), tc.wantCreated)
+			if len(companies) != wantCreated {
+				t.Errorf("%d companies exist, want %d", len(companies), wantCreated)
 			}
-			if len(h.clock.Sleeps()) != 0 {
+			if n := len(h.clock.Sleeps()); n != tc.wantSent-1 {
 				t.Errorf("slept %v", h.clock.Sleeps())
 			}
 		})
@@ -422,29 +431,32 @@ func TestEmulatorCreateConnectionRetryRules(t *testing.T) {
 		t.Fatalf("err = %v, want 503", err)
 	}
 	h.script(t, emulator.ScriptedFault{Route: route, DropAfterWrite: true})
-	if _, err := h.client.CreateConnection(ctx, company.ID, "gbol"); err == nil {
-		t.Fatal("drop after write reported success")
-	}
-	if n := h.routeCount(route); n != 2 {
-		t.Errorf("sent %d times, want 2 (no retries)", n)
+	replayed := must(h.client.CreateConnection(ctx, company.ID, "gbol"))(t)
+	if n := h.routeCount(route); n != 3 {
+		t.Errorf("sent %d times, want 3 (the 503 not retried; the lost answer replayed)", n)
 	}
 	h.script(t, emulator.ScriptedFault{Route: route, Status: 429, RetryAfter: "1"})
 	conn := must(h.client.CreateConnection(ctx, company.ID, "gbol"))(t)
 	if conn.ID == "" {
 		t.Error("no connection id")
 	}
-	if n := h.routeCount(route); n != 4 {
-		t.Errorf("sent %d times, want 4", n)
+	if n := h.routeCount(route); n != 5 {
+		t.Errorf("sent %d times, want 5", n)
+	}
+	if replayed.ID == conn.ID {
+		t.Error("two creates answered with one connection")
 	}
 	conns := must(h.client.ListConnections(ctx, company.ID, codat.ListOptions{}))(t)
-	// One from the ambiguous drop-after-write, one from the retried 429.
+	// One from the drop-after-write (replayed), one from the retried 429.
 	if len(conns) != 2 {
 		t.Errorf("%d connections, want 2", len(conns))
 	}
 }
 
 func TestEmulatorIdempotentWritesRetried(t *testing.T) {
-	h := newEmulatorHarness(t, emulator.Options{})
+	// No keep-alives: net/http replays a request carrying an
+	// Idempotency-Key by itself when a reused connection drops.
+	h := newEmulatorHarnessWithTransport(t, emulator.Options{}, &http.Transport{DisableKeepAlives: true})
 	ctx := context.Background()
 	company := must(h.client.CreateCompany(ctx, codat.CompanyRequest{Name: "Acme"}))(t)
 	conn := must(h.client.CreateConnection(ctx, company.ID, "gbol"))(t)

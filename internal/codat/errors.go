@@ -42,6 +42,10 @@ type APIError struct {
 	RetryAfter time.Duration
 	// Attempts is how many times the request was sent (1 = no retries).
 	Attempts int
+	// IdempotencyKey is the Idempotency-Key the final attempt carried
+	// (POST and PATCH only): a GUID, not a secret, that Codat's support can
+	// find the write by.
+	IdempotencyKey string
 }
 
 // Error renders e.g. "codat: GET /companies/x: 404 Not Found: No company was

@@ -21,8 +21,10 @@ const LookupTimeout = 30 * time.Second
 // carried out by Codat. A 4xx other than 408 is a refusal and a 429 is never
 // acted on, so both are known failures; so is an error raised before the
 // request left the client. A 408 or 5xx (Codat may have failed after doing
-// the work), a success whose body could not be decoded, and a dropped,
-// timed-out or cancelled request leave the outcome unknown.
+// the work), a 409 saying the request's Idempotency-Key is still in use (an
+// earlier attempt is still running), a success whose body could not be
+// decoded, and a dropped, timed-out or cancelled request leave the outcome
+// unknown.
 func OutcomeUnknown(err error) bool {
 	if err == nil {
 		return false
@@ -32,7 +34,8 @@ func OutcomeUnknown(err error) bool {
 		return false
 	}
 	if apiErr, ok := AsAPIError(err); ok {
-		return apiErr.StatusCode == http.StatusRequestTimeout || apiErr.StatusCode >= 500
+		return apiErr.StatusCode == http.StatusRequestTimeout || apiErr.StatusCode >= 500 ||
+			keyInUse(apiErr.StatusCode, apiErr.IdempotencyKey != "", apiErr.Message)
 	}
 	var decodeErr *DecodeError
 	if errors.As(err, &decodeErr) {
@@ -118,6 +121,17 @@ func (c *Client) CreateConnectionOnce(ctx context.Context, companyID, platformKe
 
 // createOnce runs create until it succeeds, fails for a known reason, or
 // find shows that an attempt with an unknown outcome did create something.
+//
+// Each call of create is a new write with a new Idempotency-Key. Reusing the
+// old key would be no safer and could block forever: Codat replays the first
+// answer to a key for 90 minutes, 5xx included, so a create whose first
+// answer was a 5xx would get that 5xx back on every resend. A new key is safe
+// once find has shown that Codat did not create anything: the old key's
+// request then either failed before creating, or never ran. (A request that
+// was still running under the old key when find looked, and creates later,
+// is the late duplicate that findTaggedCompany removes.) The transport has
+// already retried under the same key whatever a resend under that key can
+// settle: no answer at all, a 409 for the key, a 429.
 func createOnce[T any](ctx context.Context, c *Client, what string, create, find func(context.Context) (*T, error)) (*T, error) {
 	policy := c.transport.policy
 	start := policy.Now()

@@ -40,12 +40,15 @@ func TestCreateCompanyOnce(t *testing.T) {
 		wantCount   int
 	}{
 		{name: "answered", wantPosts: 1, wantCount: 1},
-		{name: "answer lost after Codat created it",
+		{name: "answer lost after Codat created it: resent under the same key, Codat replays it",
 			faults:    []emulator.ScriptedFault{{Route: "POST /companies", DropAfterWrite: true}},
-			wantPosts: 1, wantLookups: 1, wantCount: 1},
-		{name: "connection dropped before Codat read it",
+			wantPosts: 2, wantSleeps: 1, wantCount: 1},
+		{name: "connection dropped before Codat read it: resent under the same key",
 			faults:    []emulator.ScriptedFault{{Route: "POST /companies", Drop: true}},
-			wantPosts: 2, wantLookups: 1, wantSleeps: 1, wantCount: 1},
+			wantPosts: 2, wantSleeps: 1, wantCount: 1},
+		{name: "every answer lost: looked up after the retries",
+			faults:    []emulator.ScriptedFault{{Route: "POST /companies", DropAfterWrite: true, Count: codat.DefaultMaxRetries + 1}},
+			wantPosts: codat.DefaultMaxRetries + 1, wantLookups: 1, wantSleeps: codat.DefaultMaxRetries, wantCount: 1},
 		{name: "500 then 503",
 			faults: []emulator.ScriptedFault{{Route: "POST /companies", Status: 500},
 				{Route: "POST /companies", Status: 503}},
@@ -63,10 +66,10 @@ func TestCreateCompanyOnce(t *testing.T) {
 			faults:  []emulator.ScriptedFault{{Route: "POST /companies", Status: 500, Count: 100}},
 			wantErr: true, wantPosts: codat.DefaultMaxRetries + 1, wantLookups: codat.DefaultMaxRetries + 1,
 			wantSleeps: codat.DefaultMaxRetries},
-		{name: "answer lost and the look-up fails",
-			faults: []emulator.ScriptedFault{{Route: "POST /companies", DropAfterWrite: true},
+		{name: "500 and the look-up fails",
+			faults: []emulator.ScriptedFault{{Route: "POST /companies", Status: 500},
 				{Route: "GET /companies", Status: 403}},
-			wantErr: true, wantUnknown: true, wantPosts: 1, wantLookups: 1, wantCount: 1},
+			wantErr: true, wantUnknown: true, wantPosts: 1, wantLookups: 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -120,7 +123,8 @@ func TestCreateCompanyOnceRemovesLateDuplicates(t *testing.T) {
 	h, first := withOldestTagged(t)
 	ctx := context.Background()
 	must(h.client.CreateCompany(ctx, codat.CompanyRequest{Name: "Other", Tags: map[string]string{onceKey: "another-token"}}))(t)
-	h.script(t, emulator.ScriptedFault{Route: "POST /companies", DropAfterWrite: true})
+	must(h.client.CreateCompany(ctx, taggedRequest("Acme")))(t) // a late duplicate
+	h.script(t, emulator.ScriptedFault{Route: "POST /companies", Status: 503})
 	got := must(h.client.CreateCompanyOnce(ctx, taggedRequest("Acme"), onceKey, onceValue))(t)
 	if got.ID != first.ID {
 		t.Errorf("kept %s, want the oldest, %s", got.ID, first.ID)
@@ -138,7 +142,8 @@ func TestCreateCompanyOnceKeepsDuplicatesInUse(t *testing.T) {
 	ctx := context.Background()
 	inUse := must(h.client.CreateCompany(ctx, taggedRequest("Acme")))(t)
 	must(h.client.CreateConnection(ctx, inUse.ID, "gbol"))(t)
-	h.script(t, emulator.ScriptedFault{Route: "POST /companies", DropAfterWrite: true})
+	must(h.client.CreateCompany(ctx, taggedRequest("Acme")))(t) // a late duplicate, empty
+	h.script(t, emulator.ScriptedFault{Route: "POST /companies", Status: 503})
 	got := must(h.client.CreateCompanyOnce(ctx, taggedRequest("Acme"), onceKey, onceValue))(t)
 	if got.ID != first.ID {
 		t.Errorf("kept %s, want the oldest, %s", got.ID, first.ID)
@@ -147,7 +152,7 @@ func TestCreateCompanyOnceKeepsDuplicatesInUse(t *testing.T) {
 		t.Errorf("the duplicate with a connection is gone: %v", err)
 	}
 	if n := len(must(h.client.ListCompanies(ctx, codat.ListCompaniesOptions{}))(t)); n != 2 {
-		t.Errorf("%d companies, want 2 (the oldest and the one in use; the empty one from the dropped create deleted)", n)
+		t.Errorf("%d companies, want 2 (the oldest and the one in use; the empty duplicate deleted)", n)
 	}
 }
 
@@ -218,7 +223,7 @@ func TestCreateConnectionOnce(t *testing.T) {
 		wantPosts int
 		wantErr   bool
 	}{
-		{"answer lost", []emulator.ScriptedFault{{Route: route, DropAfterWrite: true}}, 1, false},
+		{"answer lost", []emulator.ScriptedFault{{Route: route, DropAfterWrite: true}}, 2, false}, // the replay
 		{"dropped before read", []emulator.ScriptedFault{{Route: route, Drop: true}}, 2, false},
 		{"502", []emulator.ScriptedFault{{Route: route, Status: 502}}, 2, false},
 		{"404", []emulator.ScriptedFault{{Route: route, Status: 404}}, 1, true},
@@ -292,7 +297,7 @@ func TestOutcomeUnknownForTransportErrors(t *testing.T) {
 	}
 
 	h := newEmulatorHarness(t, emulator.Options{})
-	h.script(t, emulator.ScriptedFault{Route: "POST /companies", DropAfterWrite: true})
+	h.script(t, emulator.ScriptedFault{Route: "POST /companies", DropAfterWrite: true, Count: codat.DefaultMaxRetries + 1})
 	_, err = h.client.CreateCompany(context.Background(), codat.CompanyRequest{Name: "Acme"})
 	if !codat.OutcomeUnknown(err) {
 		t.Errorf("dropped after write: OutcomeUnknown(%v) = false", err)

@@ -18,7 +18,7 @@ var testCatalogue = []Integration{
 	{Key: "mqjo", Name: "Accounting Sandbox", Enabled: true},
 }
 
-func keysOf(list []Integration) []string {
+func integrationKeys(list []Integration) []string {
 	out := make([]string, 0, len(list))
 	for _, in := range list {
 		out = append(out, in.Key)
@@ -45,7 +45,7 @@ func TestNearestPlatformKeys(t *testing.T) {
 		{"zzzz", 0, nil},
 	}
 	for _, tt := range tests {
-		got := keysOf(NearestIntegrations(testCatalogue, tt.key, tt.n))
+		got := integrationKeys(NearestIntegrations(testCatalogue, tt.key, tt.n))
 		if len(got) == 0 {
 			got = nil
 		}
@@ -70,12 +70,12 @@ func TestCheckPlatform(t *testing.T) {
 		}
 	}
 	// Far-fetched suggestions are left out when better ones exist...
-	if got := keysOf(LikelyIntegrations(testCatalogue, "xero", 3)); !slices.Equal(got, []string{"gbol", "qalf"}) {
+	if got := integrationKeys(LikelyIntegrations(testCatalogue, "xero", 3)); !slices.Equal(got, []string{"gbol", "qalf"}) {
 		t.Errorf("LikelyIntegrations(xero) = %v, want [gbol qalf]", got)
 	}
 	// ...but some keys are always named.
 	if got := LikelyIntegrations(testCatalogue, "zzzz", 3); len(got) != 3 {
-		t.Errorf("LikelyIntegrations(zzzz) = %v, want 3 keys", keysOf(got))
+		t.Errorf("LikelyIntegrations(zzzz) = %v, want 3 keys", integrationKeys(got))
 	}
 	if got := FormatIntegrations([]Integration{{Key: "gbok", Name: "Old", Enabled: false}}); got != `"gbok" (Old, disabled)` {
 		t.Errorf("FormatIntegrations = %q", got)

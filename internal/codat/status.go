@@ -1,6 +1,10 @@
 package codat
 
-import "slices"
+import (
+	"net/http"
+	"regexp"
+	"slices"
+)
 
 // ConnectionStatus is where a business is in authorising a connection
 // (dataConnectionStatus): see core-concepts/connections.md in Codat's docs.
@@ -116,4 +120,25 @@ func (c *Company) HasLinkedConnection() bool {
 // PendingAuth: the business has not authorised any yet.
 func (c *Company) AwaitsFirstAuthorisation() bool {
 	return !slices.ContainsFunc(c.DataConnections, func(conn Connection) bool { return conn.Status != StatusPendingAuth })
+}
+
+// inProgressPattern reads Codat's answer to queueing a data type that is
+// already syncing (using-the-api/queueing-data-syncs.md): "DatasetAlreadyIn
+// ProgressException: Cannot queue {dataType} sync for {companyId} as
+// previous sync {dataSetId} is still in progress". Codat documents the text,
+// not the status: 400 and 409 are both read.
+var inProgressPattern = regexp.MustCompile(`DatasetAlreadyInProgressException.*previous sync ([0-9A-Fa-f-]{36})`)
+
+// InProgressPull returns the id of the pull already running that made Codat
+// refuse to queue another, when err is that refusal.
+func InProgressPull(err error) (datasetID string, ok bool) {
+	apiErr, isAPI := AsAPIError(err)
+	if !isAPI || (apiErr.StatusCode != http.StatusBadRequest && apiErr.StatusCode != http.StatusConflict) {
+		return "", false
+	}
+	m := inProgressPattern.FindStringSubmatch(apiErr.Message)
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
 }

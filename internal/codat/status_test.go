@@ -29,3 +29,25 @@ func TestPullOutcome(t *testing.T) {
 		}
 	}
 }
+
+// TestInProgressPull: Codat's refusal to queue a data type already syncing
+// names the pull to follow, whether it comes as 400 or 409.
+func TestInProgressPull(t *testing.T) {
+	const id = "2d2b3e52-0f1c-4a35-9b1e-6f1b4c2d0a11"
+	message := "DatasetAlreadyInProgressException: Cannot queue invoices sync for c1 as previous sync " + id + " is still in progress"
+	for _, tc := range []struct {
+		status int
+		msg    string
+		want   string
+	}{
+		{400, message, id},
+		{409, message, id},
+		{404, message, ""},
+		{400, "Datatype invoices not supported by platform(s) Xero", ""},
+	} {
+		got, ok := InProgressPull(&APIError{StatusCode: tc.status, Message: tc.msg})
+		if got != tc.want || ok != (tc.want != "") {
+			t.Errorf("%d %q: got %q, %v", tc.status, tc.msg, got, ok)
+		}
+	}
+}

@@ -45,9 +45,15 @@ func (c *Client) NewSyncRun(companyID string) *SyncRun {
 }
 
 // Queue queues one data type (refresh-data-type), through connectionID
-// when it is set.
+// when it is set. When the data type is syncing already (as it is right
+// after a business links, when Codat queues the first pulls itself), Codat
+// refuses another; the sync follows the pull in progress instead, which
+// fetches the same data.
 func (s *SyncRun) Queue(ctx context.Context, dataType, connectionID string) error {
 	op, err := s.client.RefreshDataType(ctx, s.companyID, dataType, connectionID)
+	if datasetID, inProgress := InProgressPull(err); inProgress {
+		op, err = s.client.GetPullOperation(ctx, s.companyID, datasetID)
+	}
 	if err != nil {
 		return err
 	}

@@ -154,7 +154,10 @@ const (
 	// replaySafe: sending twice has the effect of sending once.
 	replaySafe
 	// replayUnlessSent: a create. Retried only when the server provably did
-	// not act on it: a 429, or a failure before the request left the client.
+	// not act on it (a 429, or a failure before the request left the
+	// client), or under its Idempotency-Key, which makes Codat answer a
+	// retry with the first answer: after no answer at all, or a 409 for a
+	// key still in use. Never after 408 or 5xx: see IdempotencyKeyHeader.
 	replayUnlessSent
 )
 
@@ -208,6 +211,8 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	ctx := req.Context()
 	safety := replaySafetyOf(req)
+	key := req.Header.Get(IdempotencyKeyHeader)
+	_, pinned := ctx.Value(idempotencyKeyCtx{}).(string)
 	counter, _ := ctx.Value(attemptCounterKey{}).(*attemptCounter)
 	start := t.policy.Now()
 
@@ -215,29 +220,33 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if counter != nil {
 			counter.n = attempt
 		}
-		resp, err := t.send(req, body, attempt)
+		resp, err := t.send(req, body, key, attempt)
 		if err != nil && ctx.Err() != nil {
 			return nil, contextError(ctx, err)
 		}
-		retry, wait, fromHeader := t.decide(safety, resp, err, attempt)
-		if !retry {
-			return resp, annotateUnsentOnly(safety, err)
+		plan := t.decide(safety, key != "", resp, err, attempt)
+		if !plan.retry {
+			return resp, err
 		}
-		if !t.fitsBudget(ctx, start, wait) {
-			t.log(ctx, slog.LevelDebug, "codat retry skipped: wait exceeds budget or deadline", req, attempt, resp, err, "wait", wait)
+		if !t.fitsBudget(ctx, start, plan.wait) {
+			t.log(ctx, slog.LevelDebug, "codat retry skipped: wait exceeds budget or deadline", req, attempt, resp, err, "wait", plan.wait)
 			return resp, err
 		}
 		discardResponse(resp)
 		t.retries.Add(1)
-		t.notify(req, attempt, resp, err, wait, fromHeader)
-		if sleepErr := t.policy.Sleep(ctx, wait); sleepErr != nil {
+		t.notify(req, attempt, resp, err, plan.wait, plan.fromHeader)
+		if sleepErr := t.policy.Sleep(ctx, plan.wait); sleepErr != nil {
 			return nil, fmt.Errorf("%w (while waiting to retry after %s)", sleepErr, describeOutcome(resp, err))
+		}
+		if plan.newKey && !pinned {
+			key = newIdempotencyKey()
 		}
 	}
 }
 
-// send makes one attempt with a fresh copy of the body.
-func (t *retryTransport) send(req *http.Request, body []byte, attempt int) (*http.Response, error) {
+// send makes one attempt with a fresh copy of the body, under key if the
+// request carries one.
+func (t *retryTransport) send(req *http.Request, body []byte, key string, attempt int) (*http.Response, error) {
 	attemptReq := req.Clone(req.Context())
 	if body != nil {
 		attemptReq.Body = io.NopCloser(bytes.NewReader(body))
@@ -246,6 +255,9 @@ func (t *retryTransport) send(req *http.Request, body []byte, attempt int) (*htt
 		}
 		attemptReq.ContentLength = int64(len(body))
 	}
+	if key != "" {
+		attemptReq.Header.Set(IdempotencyKeyHeader, key)
+	}
 	t.attempts.Add(1)
 	started := t.policy.Now()
 	resp, err := t.base.RoundTrip(attemptReq)
@@ -253,6 +265,8 @@ func (t *retryTransport) send(req *http.Request, body []byte, attempt int) (*htt
 		err = bufferBody(resp)
 		if err != nil {
 			resp = nil
+		} else if resp.Request == nil {
+			resp.Request = attemptReq
 		}
 	}
 	t.log(req.Context(), slog.LevelDebug, "codat request", req, attempt, resp, err, "duration", t.policy.Now().Sub(started))
@@ -277,53 +291,70 @@ func bufferBody(resp *http.Response) error {
 	return nil
 }
 
-// decide applies the retry rules to one attempt's outcome.
-func (t *retryTransport) decide(safety replaySafety, resp *http.Response, err error, attempt int) (retry bool, wait time.Duration, fromHeader bool) {
+// retryPlan is decide's verdict on one attempt.
+type retryPlan struct {
+	retry      bool
+	wait       time.Duration
+	fromHeader bool // wait came from Retry-After
+	newKey     bool // send the retry under a new Idempotency-Key
+}
+
+// decide applies the retry rules to one attempt's outcome. keyed says the
+// request carries an Idempotency-Key (every POST and PATCH does).
+func (t *retryTransport) decide(safety replaySafety, keyed bool, resp *http.Response, err error, attempt int) retryPlan {
 	if attempt > t.policy.MaxRetries {
-		return false, 0, false
+		return retryPlan{}
 	}
 	if err != nil {
-		if !retryableError(safety, err) {
-			return false, 0, false
+		if !retryableError(safety, keyed, err) {
+			return retryPlan{}
 		}
-		return true, t.policy.backoff(attempt), false
+		return retryPlan{retry: true, wait: t.policy.backoff(attempt)}
 	}
-	if !retryableStatus(safety, resp.StatusCode) {
-		return false, 0, false
+	retry, newKey := retryableStatus(safety, keyed, resp)
+	if !retry {
+		return retryPlan{}
 	}
 	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), t.policy.Now()); ok {
-		return true, d, true
+		return retryPlan{retry: true, wait: d, fromHeader: true, newKey: newKey}
 	}
-	return true, t.policy.backoff(attempt), false
+	return retryPlan{retry: true, wait: t.policy.backoff(attempt), newKey: newKey}
 }
 
-// retryableStatus: 429 always (a rate-limited request was not acted on);
-// 408 and 5xx (except 501, which will not change) only when replaying is
-// safe, because the server may have done the work before failing.
-func retryableStatus(safety replaySafety, code int) bool {
-	if code == http.StatusTooManyRequests {
-		return true
+// retryableStatus: 429 always (a rate-limited request was not acted on, and
+// Codat releases its key); a 409 saying the key's first request is still
+// running, with the same key, to get that request's answer; 408 and 5xx
+// (except 501, which will not change) only when replaying is safe, because
+// the server may have done the work before failing, and then under a new
+// key, because Codat replays a 5xx to its key (see IdempotencyKeyHeader).
+func retryableStatus(safety replaySafety, keyed bool, resp *http.Response) (retry, newKey bool) {
+	code := resp.StatusCode
+	switch {
+	case code == http.StatusTooManyRequests:
+		return true, false
+	case responseKeyInUse(resp, keyed):
+		return true, false
+	case safety != replaySafe:
+		return false, false
+	case code == http.StatusRequestTimeout, code >= 500 && code <= 599 && code != http.StatusNotImplemented:
+		return true, keyed
 	}
-	if safety != replaySafe {
-		return false
-	}
-	if code == http.StatusRequestTimeout {
-		return true
-	}
-	return code >= 500 && code <= 599 && code != http.StatusNotImplemented
+	return false, false
 }
 
-// retryableError: connection failures are retried when replaying is safe;
-// otherwise only a failure that happened before anything was sent.
-// Certificate problems are never retried: they will not fix themselves.
-func retryableError(safety replaySafety, err error) bool {
+// retryableError: connection failures are retried when replaying is safe,
+// or when the request carries an Idempotency-Key (Codat answers the retry
+// with the first attempt's answer if it got that far); otherwise only a
+// failure that happened before anything was sent. Certificate problems are
+// never retried: they will not fix themselves.
+func retryableError(safety replaySafety, keyed bool, err error) bool {
 	if isCertificateError(err) {
 		return false
 	}
 	if failedBeforeSending(err) {
 		return true
 	}
-	return safety == replaySafe && isConnectionError(err)
+	return (safety == replaySafe || keyed) && isConnectionError(err)
 }
 
 // failedBeforeSending is true for errors raised while establishing the
@@ -375,15 +406,6 @@ func describeOutcome(resp *http.Response, err error) string {
 		return err.Error()
 	}
 	return "HTTP " + strconv.Itoa(resp.StatusCode)
-}
-
-// annotateUnsentOnly tells the user why a create that failed in flight was
-// not retried: it may have been carried out.
-func annotateUnsentOnly(safety replaySafety, err error) error {
-	if err == nil || safety != replayUnlessSent || failedBeforeSending(err) || !isConnectionError(err) {
-		return err
-	}
-	return fmt.Errorf("%w (not retried: the server may already have processed this request)", err)
 }
 
 // parseRetryAfter accepts delta-seconds or an HTTP date (relative to now).

@@ -3,6 +3,7 @@ package codat
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"reflect"
@@ -10,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 func TestRetryAfterSecondsIsHonouredExactly(t *testing.T) {
@@ -286,11 +289,10 @@ func TestCreatesAreNotRetriedOnceSent(t *testing.T) {
 		},
 	}
 	failures := map[string]http.HandlerFunc{
-		"500":              respondStatus(500),
-		"503":              respondStatus(503, "Retry-After", "1"),
-		"502":              respondStatus(502),
-		"408":              respondStatus(408),
-		"drop-after-write": dropConnection,
+		"500": respondStatus(500),
+		"503": respondStatus(503, "Retry-After", "1"),
+		"502": respondStatus(502),
+		"408": respondStatus(408),
 	}
 	for opName, create := range creates {
 		for failName, fail := range failures {
@@ -308,12 +310,44 @@ func TestCreatesAreNotRetriedOnceSent(t *testing.T) {
 	}
 }
 
-func TestCreateDropErrorExplainsWhyNotRetried(t *testing.T) {
-	srv := newScriptedServer(t, dropConnection)
-	c := newTestClient(t, srv.URL, newFakeClock().policy())
-	_, err := c.CreateCompany(context.Background(), CompanyRequest{Name: "Acme"})
-	if err == nil || !containsAll(err.Error(), "POST /companies", "may already have processed") {
+// TestCreateRetriedUnderItsKeyAfterDrop: a create whose answer was lost is
+// sent again under the same Idempotency-Key, so Codat answers it with the
+// first answer instead of creating again.
+func TestCreateRetriedUnderItsKeyAfterDrop(t *testing.T) {
+	clk := newFakeClock()
+	srv := newScriptedServer(t, dropConnection, dropConnection, respondJSON(200, sampleCompany))
+	c := newTestClient(t, srv.URL, clk.policy())
+	got, err := c.CreateCompany(context.Background(), CompanyRequest{Name: "Acme"})
+	if err != nil || got.ID != sampleCompany.ID {
+		t.Fatalf("CreateCompany: %+v, %v", got, err)
+	}
+	assertSameKey(t, srv.Requests(), 3)
+	assertSleeps(t, clk, 500*time.Millisecond, 750*time.Millisecond)
+
+	srv = newScriptedServer(t, dropConnection)
+	c = newTestClient(t, srv.URL, newFakeClock().policy())
+	_, err = c.CreateCompany(context.Background(), CompanyRequest{Name: "Acme"})
+	if err == nil || !containsAll(err.Error(), "POST /companies", fmt.Sprintf("after %d attempts", DefaultMaxRetries+1)) {
 		t.Fatalf("err = %v", err)
+	}
+	assertSameKey(t, srv.Requests(), DefaultMaxRetries+1)
+}
+
+// assertSameKey checks that want requests were sent, all under one GUID
+// Idempotency-Key.
+func assertSameKey(t *testing.T, reqs []recordedRequest, want int) {
+	t.Helper()
+	if len(reqs) != want {
+		t.Fatalf("requests = %d, want %d", len(reqs), want)
+	}
+	key := reqs[0].Header.Get(IdempotencyKeyHeader)
+	if _, err := uuid.Parse(key); err != nil {
+		t.Fatalf("Idempotency-Key %q is not a GUID", key)
+	}
+	for i, r := range reqs {
+		if got := r.Header.Get(IdempotencyKeyHeader); got != key {
+			t.Errorf("request %d: Idempotency-Key %q, want %q (the first attempt's)", i+1, got, key)
+		}
 	}
 }
 
@@ -398,7 +432,9 @@ func TestCreateRetriedWhenDialFailed(t *testing.T) {
 	assertSleeps(t, clk, 500*time.Millisecond, 750*time.Millisecond)
 }
 
-func TestCreateNotRetriedOnResetOrTimeoutAfterSend(t *testing.T) {
+// TestCreateRetriedOnResetOrTimeoutAfterSend: the Idempotency-Key makes a
+// resend safe after any failure that brought no answer.
+func TestCreateRetriedOnResetOrTimeoutAfterSend(t *testing.T) {
 	for name, failure := range map[string]error{
 		"reset":   &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET},
 		"timeout": timeoutError{},
@@ -411,11 +447,11 @@ func TestCreateNotRetriedOnResetOrTimeoutAfterSend(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := c.CreateCompany(context.Background(), CompanyRequest{Name: "Acme"}); err == nil {
-				t.Fatal("create was retried")
+			if _, err := c.CreateCompany(context.Background(), CompanyRequest{Name: "Acme"}); err != nil {
+				t.Fatalf("create was not retried: %v", err)
 			}
-			if base.calls != 1 {
-				t.Errorf("calls = %d, want 1", base.calls)
+			if base.calls != 2 {
+				t.Errorf("calls = %d, want 2", base.calls)
 			}
 			// The same failure on a read is retried.
 			base.n = 2

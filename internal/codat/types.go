@@ -9,6 +9,12 @@ package codat
 // value. DateTime values stay strings: Codat returns UTC, local and offset
 // forms, and callers (Terraform state) keep them as Codat sent them.
 
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+)
+
 // Source types of an integration or connection.
 const (
 	SourceTypeAccounting = "Accounting"
@@ -191,6 +197,11 @@ type CompanySyncSettings struct {
 	CompanyID         string        `json:"companyId"`
 	Settings          []SyncSetting `json:"settings"`
 	OverridesDefaults bool          `json:"overridesDefaults"`
+	// Omitted names the fields above that a decoded body left out or sent
+	// as null (nil when it had them all): the spec requires them in the POST
+	// body but marks none of them required in the GET answer, so a missing
+	// overridesDefaults need not mean false.
+	Omitted []string `json:"-"`
 }
 
 // ProfileSyncSettings is GET/POST /profile/syncSettings: the client-wide
@@ -199,6 +210,53 @@ type ProfileSyncSettings struct {
 	ClientID          string        `json:"clientId"`
 	Settings          []SyncSetting `json:"settings"`
 	OverridesDefaults bool          `json:"overridesDefaults"`
+	// Omitted is as in CompanySyncSettings.
+	Omitted []string `json:"-"`
+}
+
+// UnmarshalJSON decodes as usual and records the omitted fields.
+func (s *CompanySyncSettings) UnmarshalJSON(data []byte) error {
+	type plain CompanySyncSettings // without this method
+	return decodeRecordingOmitted(data, (*plain)(s), &s.Omitted, "companyId", "settings", "overridesDefaults")
+}
+
+// UnmarshalJSON decodes as usual and records the omitted fields.
+func (s *ProfileSyncSettings) UnmarshalJSON(data []byte) error {
+	type plain ProfileSyncSettings // without this method
+	return decodeRecordingOmitted(data, (*plain)(s), &s.Omitted, "clientId", "settings", "overridesDefaults")
+}
+
+// decodeRecordingOmitted decodes data into v and sets *omitted to the
+// names among names that data leaves out.
+func decodeRecordingOmitted(data []byte, v any, omitted *[]string, names ...string) error {
+	if err := json.Unmarshal(data, v); err != nil {
+		return err
+	}
+	*omitted = omittedFields(data, names...)
+	return nil
+}
+
+// omittedFields lists the names that the JSON object data lacks or holds
+// null; names match case-insensitively, as encoding/json does.
+func omittedFields(data []byte, names ...string) []string {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(data, &fields) != nil {
+		return nil
+	}
+	var out []string
+	for _, name := range names {
+		found := false
+		for key, value := range fields {
+			if strings.EqualFold(key, name) && string(bytes.TrimSpace(value)) != "null" {
+				found = true
+				break
+			}
+		}
+		if !found {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // CompanyInfo is GET /companies/{id}/data/info: the company as its platform

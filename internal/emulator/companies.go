@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -128,11 +129,18 @@ func (s *store) companyView(c *companyRecord, base string) codat.Company {
 	return out
 }
 
+// listCompanies lists the companies; under CompanyListDelay, only those
+// created at least ListDelay ago.
 func (s *store) listCompanies(base string) []codat.Company {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	lagging := s.on(CompanyListDelay)
+	now := s.now()
 	out := make([]codat.Company, 0, len(s.data.Companies))
 	for _, c := range s.data.Companies {
+		if lagging && now.Sub(c.Created) < ListDelay {
+			continue
+		}
 		out = append(out, s.companyView(c, base))
 	}
 	return out
@@ -193,7 +201,8 @@ func (s *store) replaceCompany(id string, req codat.CompanyRequest, base string)
 }
 
 // updateCompany is PATCH: omitted or null fields stay; a present tags
-// object, even an empty one, replaces the tags.
+// object, even an empty one, replaces the tags, or under PatchTagsMerge is
+// merged into them (its keys overwrite, others stay).
 func (s *store) updateCompany(id string, req codat.CompanyUpdate, base string) (codat.Company, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -204,6 +213,13 @@ func (s *store) updateCompany(id string, req codat.CompanyUpdate, base string) (
 	var tags map[string]string
 	if req.Tags != nil {
 		tags = *req.Tags
+		if s.on(PatchTagsMerge) {
+			tags = copyTags(c.Tags)
+			if tags == nil {
+				tags = map[string]string{}
+			}
+			maps.Copy(tags, *req.Tags)
+		}
 	}
 	name, err := checkCompanyFields(req.Name, tags)
 	if err != nil {
@@ -237,7 +253,7 @@ func (s *store) deleteCompany(id string) error {
 }
 
 func (e *Emulator) handleListCompanies(w http.ResponseWriter, r *http.Request) {
-	keep, err := tagFilter(queryParams(r)["tags"], serviceClientsAPI)
+	keep, err := tagFilter(queryParams(r)["tags"], serviceClientsAPI, e.store.on(TagsFilterPlain))
 	if err != nil {
 		writeError(w, err)
 		return

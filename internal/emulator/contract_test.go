@@ -5,9 +5,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/codat-community/terraform-provider-codat/internal/codat"
 	"github.com/codat-community/terraform-provider-codat/internal/emulator"
@@ -33,6 +37,18 @@ var toleratedDeviations = []deviation{
 	{
 		operation: "create-connection", status: 400, contains: "400",
 		reason: "an unknown or disabled platformKey must be refused, but the description lists no 400 for create-connection",
+	},
+	{
+		operation: "create-company", status: 409, contains: "409",
+		reason: "docs using-the-api/write-data/idempotency.md: 409 for an Idempotency-Key whose first request is still running, on every POST and PATCH; the description lists no 409",
+	},
+	{
+		operation: "create-company", status: 422, contains: "422",
+		reason: "docs using-the-api/write-data/idempotency.md: 422 for an Idempotency-Key reused with another body, on every POST and PATCH; the description lists no 422",
+	},
+	{
+		operation: "refresh-data-type", status: 409, contains: "409",
+		reason: "the DatasetInProgress409 reading: docs using-the-api/queueing-data-syncs.md gives no status for DatasetAlreadyInProgressException and using-the-api/errors.md uses 409 for a data set still syncing",
 	},
 }
 
@@ -316,6 +332,108 @@ func TestContract(t *testing.T) {
 			return err
 		})
 		recorder.setExpectInvalidRequest(false)
+	})
+
+	t.Run("idempotency keys and the readings", func(t *testing.T) {
+		f := newContractFixture(t, ctx, client, emu)
+		defer func() { _ = emu.SetBehaviours() }()
+		// The same key with another body.
+		keyed := codat.WithIdempotencyKey(ctx, uuid.NewString())
+		if _, err := client.CreateCompany(keyed, codat.CompanyRequest{Name: "Contract Keyed Ltd"}); err != nil {
+			t.Fatal(err)
+		}
+		expectStatus(t, 422, "create-company", func() error {
+			_, err := client.CreateCompany(keyed, codat.CompanyRequest{Name: "Contract Other Ltd"})
+			return err
+		})
+		// The same key while its first request runs (held by latency).
+		keyed = codat.WithIdempotencyKey(ctx, uuid.NewString())
+		if err := emu.SetFaults(emulator.Faults{LatencyMs: 60_000}); err != nil {
+			t.Fatal(err)
+		}
+		held, release := context.WithCancel(keyed)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			_, _ = client.CreateCompany(held, codat.CompanyRequest{Name: "Contract Held Ltd"})
+		}()
+		for emu.InFlightWrites() == 0 {
+			runtime.Gosched()
+		}
+		if err := emu.SetFaults(emulator.Faults{}); err != nil {
+			t.Fatal(err)
+		}
+		expectStatus(t, 409, "create-company", func() error {
+			_, err := client.CreateCompany(keyed, codat.CompanyRequest{Name: "Contract Held Ltd"})
+			return err
+		})
+		release()
+		<-done
+
+		// A data type the platform does not provide (docs using-the-api/errors.md).
+		expectStatus(t, 404, "refresh-data-type", func() error {
+			_, err := client.RefreshDataType(ctx, f.companyID, "banking-accounts", "")
+			return err
+		})
+		// A data type still syncing, on an emulator whose pulls take an hour.
+		slowEmu := emulator.New(emulator.Options{SyncStepDuration: time.Hour})
+		slowServer := httptest.NewServer(slowEmu)
+		defer slowServer.Close()
+		slow := newClientAt(slowServer.URL, slowEmu.APIKey())
+		slowFixture := newContractFixture(t, ctx, slow, slowEmu)
+		expectStatus(t, 400, "refresh-data-type", func() error {
+			_, err := slow.RefreshDataType(ctx, slowFixture.companyID, "invoices", "")
+			return err
+		})
+		if err := slowEmu.SetBehaviours(emulator.DatasetInProgress409); err != nil {
+			t.Fatal(err)
+		}
+		expectStatus(t, 409, "refresh-data-type", func() error {
+			_, err := slow.RefreshDataType(ctx, slowFixture.companyID, "invoices", "")
+			return err
+		})
+
+		// Each reading's answers, through the client.
+		own := []codat.SyncSetting{{DataType: "invoices", FetchOnFirstLink: true, SyncSchedule: 24}}
+		if err := client.SetCompanySyncSettings(ctx, f.companyID, codat.CompanySyncSettings{OverridesDefaults: true, Settings: own}); err != nil {
+			t.Fatal(err)
+		}
+		if err := emu.SetBehaviours(emulator.StrictBehaviours()...); err != nil {
+			t.Fatal(err)
+		}
+		expectStatus(t, 400, "list-pull-operations", func() error {
+			_, err := client.ListPullOperations(ctx, f.companyID, codat.ListOptions{Query: "dataType=company"})
+			return err
+		})
+		expectStatus(t, 400, "list-companies", func() error {
+			_, err := client.ListCompanies(ctx, codat.ListCompaniesOptions{Tags: "terraform-codat-create~."})
+			return err
+		})
+		fresh, err := client.CreateCompany(ctx, codat.CompanyRequest{Name: "Contract Fresh Ltd", Tags: map[string]string{"a": "1", "b": "2"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		expectStatus(t, 404, "get-company-syncSettings", func() error { _, err := client.GetCompanySyncSettings(ctx, fresh.ID); return err })
+		for _, call := range []func() error{
+			func() error { _, err := client.GetCompanySyncSettings(ctx, f.companyID); return err }, // sparse
+			func() error { _, err := client.GetProfileSyncSettings(ctx); return err },              // sparse
+			func() error {
+				tags := map[string]string{"a": "3"}
+				_, err := client.UpdateCompany(ctx, fresh.ID, codat.CompanyUpdate{Tags: &tags}) // merged
+				return err
+			},
+			func() error { _, err := client.ListCompanies(ctx, codat.ListCompaniesOptions{Tags: "a=3"}); return err }, // delayed
+		} {
+			if err := call(); err != nil {
+				t.Errorf("under the strict readings: %v", err)
+			}
+		}
+		if err := emu.SetBehaviours(emulator.HistoryQueryIgnored); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := client.ListPullOperations(ctx, f.companyID, codat.ListOptions{Query: "dataType=company"}); err != nil {
+			t.Errorf("history query ignored: %v", err)
+		}
 	})
 
 	t.Run("wrong and rotated keys", func(t *testing.T) {

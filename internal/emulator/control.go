@@ -203,7 +203,10 @@ const controlEndpoints = `Control endpoints (no API key; never faulted or counte
   POST   /_emulator/companies/{companyId}/pull-failures
                                                {"dataType":"invoices","status":"FetchError",
                                                "errorMessage":"...","count":1}: the next pull(s) of the
-                                               data type end in that status`
+                                               data type end in that status
+  GET    /_emulator/behaviours                 {"active":[...],"available":[{"name":..,"source":..,...}]}
+  PUT    /_emulator/behaviours                 {"active":["strict"]} or {"active":["patch-tags-merge",...]}:
+                                               replace the readings played (see Behaviours)`
 
 // ControlEndpointsHelp describes the control endpoints, for command help.
 func ControlEndpointsHelp() string { return controlEndpoints }

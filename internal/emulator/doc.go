@@ -29,6 +29,53 @@
 // commerce-*. Company info becomes available once a company pull completes;
 // it is generated from the company id, so it is the same on every run.
 //
+// # Behaviour Codat documents
+//
+//   - Idempotency-Key (docs using-the-api/write-data/idempotency.md), on every
+//     POST and PATCH API route: the first answer to a key is kept for 90
+//     minutes (IdempotencyTTL) and replayed to a request with the same key,
+//     method, path, query and body, whatever its status, injected 5xx
+//     included; a 429 (rate limit or injected) is not kept and the key is
+//     released, and neither is a 401/403 (it answers no client). The same
+//     key with anything else different is 422; the same key while its first
+//     request is still being carried out (injected latency counts) is 409. A
+//     key that is not a GUID, or two headers, is 400; on other methods the
+//     header is ignored. Reset forgets every key; a restart too.
+//   - Queueing (data/queue) a data type with a pull still running for the
+//     company is "DatasetAlreadyInProgressException: Cannot queue {dataType}
+//     sync for {companyId} as previous sync {dataSetId} is still in
+//     progress" (using-the-api/queueing-data-syncs.md), 400 (the spec lists
+//     400 for refresh-data-type, not 409; see DatasetInProgress409). This is
+//     the normal case right after a link, which queues the first-link types.
+//   - A data type that none of the (given or linked) connections' platforms
+//     provides is 404 "Datatype {dataType} not supported by platform(s)
+//     {names}" (using-the-api/errors.md), not a queued pull.
+//   - data/all answers 204 and queues its pulls one sync step later (the
+//     spec calls it asynchronous; using-the-api/queueing-data-syncs.md): the
+//     first-link types of the connections linked then, except those still
+//     syncing then.
+//
+// # Readings where Codat's documentation is silent or disagrees
+//
+// Options.Behaviours (the -codat-behaviour flag, GET/PUT /_emulator/behaviours)
+// switches each of these on; by default none is, and PresetStrict turns on
+// the least convenient reading of each. The Behaviour constants name the
+// page that motivates each one:
+//
+//   - history-query-ignored / history-query-rejected: data/history ignores
+//     or refuses (400) the query parameter (using-the-api/querying.md).
+//   - tags-filter-plain: the tags filter of GET /companies refuses keys and
+//     values that are not plain (using-the-api/managing-companies.md).
+//   - sync-settings-sparse: GET sync settings leave out companyId/clientId,
+//     and overridesDefaults when true (the spec marks none required).
+//   - company-sync-settings-404: a company without its own sync settings
+//     answers 404 on GET syncSettings.
+//   - patch-tags-merge: PATCH merges tags (the spec: fields not sent are
+//     left unchanged) instead of replacing them (managing-companies.md).
+//   - company-list-delay: a new company is listed by GET /companies only
+//     ListDelay after its creation.
+//   - dataset-in-progress-409: DatasetAlreadyInProgressException is 409.
+//
 // # Behaviour where Codat's documentation is silent
 //
 //   - A company name keeps letters, digits, whitespace and - ' , & @ . ? ! and
@@ -44,9 +91,8 @@
 //     records an Active dataConnectionError, resolved by the next link.
 //     Deleting a connection keeps its pull history.
 //   - Refreshing (data/all, data/queue) a company with no Linked connection
-//     is 400; so is data/queue with a connectionId that is not Linked. A data
-//     type the linked platforms do not provide is queued on the first linked
-//     connection and ends NotSupported. An unknown data type is 400.
+//     is 400; so is data/queue with a connectionId that is not Linked. An
+//     unknown data type is 400.
 //   - Errored pulls have completed set, progress 100, isErrored true (except
 //     Cancelled and NotSupported) and isCompleted false.
 //   - Lists: companies and connections in creation order, integrations by

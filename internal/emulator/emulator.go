@@ -75,6 +75,10 @@ type Options struct {
 	Plan string
 	// Faults is the initial fault-injection configuration.
 	Faults Faults
+	// Behaviours are the readings of Codat's behaviour to play where its
+	// documentation is silent or disagrees with its OpenAPI description
+	// (see Behaviour); nil plays the documented ones. Reset restores them.
+	Behaviours []Behaviour
 	// Logger receives warnings (e.g. a failed state write). Nil discards them.
 	Logger *slog.Logger
 }
@@ -82,12 +86,14 @@ type Options struct {
 // Emulator is an http.Handler serving the emulated Codat API, link pages and
 // control endpoints. Create it with New or Open; it is safe for concurrent use.
 type Emulator struct {
-	opts   Options
-	now    func() time.Time
-	store  *store
-	faults *faultInjector
-	routes *router
-	log    *slog.Logger
+	opts        Options
+	now         func() time.Time
+	store       *store
+	faults      *faultInjector
+	idempotency *idempotencyCache
+	behaviours  *behaviourSwitch
+	routes      *router
+	log         *slog.Logger
 }
 
 // New returns an emulator configured by opts. If opts.StatePath names a file
@@ -124,10 +130,12 @@ func Open(opts Options) (*Emulator, error) {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	e := &Emulator{
-		opts:   opts,
-		now:    func() time.Time { return now().UTC() },
-		log:    logger,
-		faults: newFaultInjector(),
+		opts:        opts,
+		now:         func() time.Time { return now().UTC() },
+		log:         logger,
+		faults:      newFaultInjector(),
+		idempotency: newIdempotencyCache(),
+		behaviours:  &behaviourSwitch{},
 	}
 	e.store = newStore(storeConfig{
 		now:          e.now,
@@ -137,11 +145,15 @@ func Open(opts Options) (*Emulator, error) {
 		plan:         opts.Plan,
 		statePath:    opts.StatePath,
 		logger:       logger,
+		behaves:      e.behaviours.on,
 	})
 	e.routes = e.buildRoutes()
 	var errs []error
 	if err := e.faults.set(opts.Faults); err != nil {
 		errs = append(errs, fmt.Errorf("faults: %w", err))
+	}
+	if err := e.SetBehaviours(opts.Behaviours...); err != nil {
+		errs = append(errs, fmt.Errorf("behaviours: %w", err))
 	}
 	if opts.StatePath != "" {
 		if err := e.store.load(); err != nil {
@@ -168,10 +180,13 @@ func (e *Emulator) SetAPIKey(key string) { e.store.rotateAPIKey(key) }
 func (e *Emulator) Save() error { return e.store.save() }
 
 // Reset returns the emulator to its initial state: no companies, the default
-// profile sync settings, request counts zeroed and every fault cleared.
+// profile sync settings, request counts zeroed, every fault cleared, no
+// Idempotency-Key remembered and the behaviours of Options.Behaviours.
 func (e *Emulator) Reset() {
 	e.store.reset()
 	e.faults.reset()
+	e.idempotency.reset()
+	_ = e.SetBehaviours(e.opts.Behaviours...) // checked by Open; on error none stay on
 }
 
 func authorizationHeader(key string) string {
@@ -210,13 +225,22 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// serveAPI runs one Codat API request through fault injection, rate limits
-// and authentication before its handler.
+// serveAPI runs one Codat API request through fault injection, rate limits,
+// Idempotency-Key and authentication before its handler. A 429 comes
+// first and leaves the key alone, as Codat releases it; a request dropped
+// before it is carried out leaves it alone too. Everything else, injected
+// 5xx included, is the answer the key replays.
 func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request, rt *route) {
 	adm := e.faults.admit(rt.key(), e.now())
 	defer adm.release()
 	for name, value := range adm.headers {
 		w.Header().Set(name, value)
+	}
+	var claim *idempotencyClaim
+	var answer *recordedAnswer // settled by the key: sent as is
+	if adm.action != actionDrop && (adm.action != actionReject || adm.status != http.StatusTooManyRequests) {
+		claim, answer = e.idempotency.begin(r, e.now)
+		defer claim.abandon()
 	}
 	if adm.latency > 0 {
 		select {
@@ -225,33 +249,32 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request, rt *route) {
 			return
 		}
 	}
-	switch adm.action {
-	case actionDrop:
+	if adm.action == actionDrop {
 		dropConnection(w)
 		return
-	case actionReject:
-		if adm.retryAfter != "" {
-			w.Header().Set("Retry-After", adm.retryAfter)
-		}
-		writeError(w, faultError(adm.status))
-		return
 	}
-	serve := func(w http.ResponseWriter) {
-		if err := e.authenticate(r); err != nil {
+	if answer == nil {
+		answer = newRecordedAnswer()
+		if adm.action == actionReject {
+			if adm.retryAfter != "" {
+				answer.Header().Set("Retry-After", adm.retryAfter)
+			}
+			writeError(answer, faultError(adm.status))
+		} else if err := e.authenticate(r); err != nil {
 			e.faults.countAuthFailure()
-			writeError(w, err)
-			return
+			writeError(answer, err)
+		} else {
+			rt.handler(answer, r)
 		}
-		rt.handler(w, r)
+		claim.finish(answer)
 	}
 	if adm.action == actionDropAfterWrite {
-		// Carry the request out, throw the response away and drop the
-		// connection: the client cannot tell whether it succeeded.
-		serve(&discardingWriter{header: http.Header{}})
+		// Carried out, then the connection is dropped: the client cannot
+		// tell whether it succeeded.
 		dropConnection(w)
 		return
 	}
-	serve(w)
+	answer.replay(w)
 }
 
 // authenticate checks "Authorization: Basic base64(apiKey)" in constant time.
@@ -285,15 +308,6 @@ func dropConnection(w http.ResponseWriter) {
 	}
 	_ = conn.Close()
 }
-
-// discardingWriter is where a drop-after-write request's response goes.
-type discardingWriter struct {
-	header http.Header
-}
-
-func (d *discardingWriter) Header() http.Header         { return d.header }
-func (d *discardingWriter) Write(p []byte) (int, error) { return len(p), nil }
-func (d *discardingWriter) WriteHeader(int)             {}
 
 // apiError is an error answered with a Codat ErrorMessage body. Store methods
 // return it so handlers stay thin.
@@ -501,5 +515,7 @@ func (e *Emulator) buildRoutes() *router {
 	control("POST", "/_emulator/companies/{companyId}/connections/{connectionId}/status", e.handleControlSetStatus)
 	control("POST", "/_emulator/companies/{companyId}/connections/{connectionId}/authorize", e.handleControlAuthorize)
 	control("POST", "/_emulator/companies/{companyId}/pull-failures", e.handleControlPullFailure)
+	control("GET", "/_emulator/behaviours", e.handleControlGetBehaviours)
+	control("PUT", "/_emulator/behaviours", e.handleControlSetBehaviours)
 	return rt
 }

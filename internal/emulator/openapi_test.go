@@ -14,9 +14,12 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/pb33f/libopenapi"
 	validator "github.com/pb33f/libopenapi-validator"
 	"github.com/pb33f/libopenapi-validator/config"
+
+	"github.com/codat-community/terraform-provider-codat/internal/codat"
 )
 
 // The OpenAPI files are reference data kept outside the repository (they carry
@@ -236,6 +239,13 @@ func (c *contractRecorder) check(req *http.Request, reqBody []byte, resp *http.R
 		return
 	}
 	c.covered[exchange{op.id, resp.StatusCode}]++
+	// docs using-the-api/write-data/idempotency.md: the client sends a GUID
+	// Idempotency-Key on every POST and PATCH, and on nothing else.
+	key := req.Header.Get(codat.IdempotencyKeyHeader)
+	_, keyErr := uuid.Parse(key)
+	if write := req.Method == http.MethodPost || req.Method == http.MethodPatch; write != (keyErr == nil) {
+		c.violations = append(c.violations, fmt.Sprintf("%s %d request: Idempotency-Key %q on a %s", op.id, resp.StatusCode, key, req.Method))
+	}
 
 	vreq := req.Clone(req.Context())
 	vreq.Body = io.NopCloser(bytes.NewReader(reqBody))

@@ -544,9 +544,17 @@ func (p *queryParser) parseComparison() (queryNode, error) {
 	return &comparison{field: field, op: op, value: value}, nil
 }
 
+// Plain tag keys and values, as every example of the tags filter shows
+// them (TagsFilterPlain).
+var (
+	plainTagKey   = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
+	plainTagValue = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+)
+
 // tagFilter compiles list-companies' tags parameter, e.g.
 // "region=uk && team~invoice", into a predicate over a company's tags.
-func tagFilter(src string, service string) (func(codat.Company) bool, *apiError) {
+// With plainOnly, a key or value that is not plain is malformed.
+func tagFilter(src string, service string, plainOnly bool) (func(codat.Company) bool, *apiError) {
 	if strings.TrimSpace(src) == "" {
 		return nil, nil
 	}
@@ -555,6 +563,13 @@ func tagFilter(src string, service string) (func(codat.Company) bool, *apiError)
 	}
 	node, err := parseQuery(src, true)
 	if err != nil {
+		return nil, malformedQuery(service)
+	}
+	plain := true
+	walkComparisons(node, func(c *comparison) {
+		plain = plain && plainTagKey.MatchString(c.field) && plainTagValue.MatchString(c.value)
+	})
+	if plainOnly && !plain {
 		return nil, malformedQuery(service)
 	}
 	return func(c codat.Company) bool {

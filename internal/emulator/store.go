@@ -34,6 +34,7 @@ type storeConfig struct {
 	plan         string
 	statePath    string
 	logger       *slog.Logger
+	behaves      func(Behaviour) bool // whether a behaviour switch is on
 }
 
 // store holds every piece of emulated Codat state behind one mutex. Its
@@ -48,6 +49,7 @@ type store struct {
 	plan         string
 	statePath    string
 	log          *slog.Logger
+	behaves      func(Behaviour) bool
 
 	apiKey      string
 	retiredKeys []string
@@ -78,6 +80,9 @@ type companyRecord struct {
 	Pulls        []*pullRecord              `json:"pulls,omitempty"`
 	SyncSettings *codat.CompanySyncSettings `json:"syncSettings,omitempty"`
 	PullFailures []*PullFailure             `json:"pullFailures,omitempty"`
+	// PendingRefreshes are when accepted data/all refreshes queue their
+	// pulls, earliest first (see store.pulls).
+	PendingRefreshes []time.Time `json:"pendingRefreshes,omitempty"`
 }
 
 // connectionRecord copies the integration's identity at creation, so a
@@ -113,6 +118,7 @@ func newStore(cfg storeConfig) *store {
 		plan:         cfg.plan,
 		statePath:    cfg.statePath,
 		log:          cfg.logger,
+		behaves:      cfg.behaves,
 		apiKey:       cfg.apiKey,
 		// Derived from the key so it survives resets and restarts.
 		clientID: uuid.NewSHA1(emulatorNamespace, []byte("client:"+cfg.apiKey)).String(),

@@ -91,20 +91,31 @@ func (s *store) effectiveSettings(c *companyRecord) []codat.SyncSetting {
 	return s.data.ProfileSyncSettings.Settings
 }
 
-// queueFirstLinkPulls queues, in sync order, the data types fetched on first
-// link that conn's platform provides.
+// queueFirstLinkPulls queues the data types fetched on first link that
+// conn's platform provides.
 func (s *store) queueFirstLinkPulls(c *companyRecord, conn *connectionRecord, now time.Time) {
-	settings := slices.Clone(s.effectiveSettings(c))
-	slices.SortStableFunc(settings, func(a, b codat.SyncSetting) int { return a.SyncOrder - b.SyncOrder })
-	for _, setting := range settings {
-		if setting.FetchOnFirstLink && dataTypeSupported(conn.SourceType, setting.DataType) {
-			s.newPull(c, conn, setting.DataType, now)
-		}
+	for _, dataType := range s.firstLinkTypes(c, conn) {
+		s.newPull(c, conn, dataType, now)
 	}
 }
 
+// firstLinkTypes are, in sync order, the data types fetched on first link
+// that conn's platform provides.
+func (s *store) firstLinkTypes(c *companyRecord, conn *connectionRecord) []string {
+	settings := slices.Clone(s.effectiveSettings(c))
+	slices.SortStableFunc(settings, func(a, b codat.SyncSetting) int { return a.SyncOrder - b.SyncOrder })
+	var out []string
+	for _, setting := range settings {
+		if setting.FetchOnFirstLink && dataTypeSupported(conn.SourceType, setting.DataType) {
+			out = append(out, setting.DataType)
+		}
+	}
+	return out
+}
+
 // newPull queues one pull, taking its outcome from a pending PullFailure
-// for the data type, or NotSupported if the platform lacks it.
+// for the data type. Callers queue only data types conn's platform
+// provides: Codat refuses the others with 404 (see refreshDataType).
 func (s *store) newPull(c *companyRecord, conn *connectionRecord, dataType string, now time.Time) *pullRecord {
 	p := &pullRecord{
 		ID:           uuid.NewString(),
@@ -112,10 +123,6 @@ func (s *store) newPull(c *companyRecord, conn *connectionRecord, dataType strin
 		DataType:     dataType,
 		Requested:    now,
 		Outcome:      codat.PullStatusComplete,
-	}
-	if !dataTypeSupported(conn.SourceType, dataType) {
-		p.Outcome = codat.PullStatusNotSupported
-		p.ErrorMessage = fmt.Sprintf("%s does not support the data type %s.", conn.PlatformName, dataType)
 	}
 	for i, f := range c.PullFailures {
 		if f.DataType == dataType {
@@ -174,7 +181,7 @@ func (s *store) pullView(c *companyRecord, p *pullRecord, now time.Time) codat.P
 // on any connection, if empty) completed.
 func (s *store) lastSuccessfulSync(c *companyRecord, connectionID string, now time.Time) time.Time {
 	var last time.Time
-	for _, p := range c.Pulls {
+	for _, p := range s.pulls(c, now) {
 		if connectionID != "" && p.ConnectionID != connectionID {
 			continue
 		}
@@ -194,7 +201,7 @@ func (s *store) dataStatus(companyID string) (codat.DataStatuses, error) {
 	}
 	now := s.now()
 	out := codat.DataStatuses{}
-	for _, p := range c.Pulls { // oldest first, so later pulls overwrite
+	for _, p := range s.pulls(c, now) { // oldest first, so later pulls overwrite
 		st := s.pullStateAt(p, now)
 		ds := out[p.DataType]
 		ds.DataType = p.DataType
@@ -227,7 +234,10 @@ func linkedConnections(c *companyRecord) []*connectionRecord {
 	return out
 }
 
-// refreshAll queues the first-link data types on every linked connection.
+// refreshAll accepts a refresh of the first-link data types on every linked
+// connection, to be queued one sync step later (see pulls): the spec calls
+// the operation asynchronous and it answers 204 without the pulls, so a
+// client must not expect them in the history at once.
 func (s *store) refreshAll(companyID string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -235,22 +245,53 @@ func (s *store) refreshAll(companyID string) error {
 	if err != nil {
 		return err
 	}
-	linked := linkedConnections(c)
-	if len(linked) == 0 {
+	if len(linkedConnections(c)) == 0 {
 		return noLinkedConnection(companyID)
 	}
-	now := s.now()
-	for _, conn := range linked {
-		s.queueFirstLinkPulls(c, conn, now)
-	}
+	c.PendingRefreshes = append(c.PendingRefreshes, s.now().Add(s.syncStep))
 	s.changed()
 	return nil
 }
 
+// pulls returns c's pulls, oldest first, after queueing the data/all
+// refreshes that have fallen due by now. Each queues, as of its due time,
+// the first-link data types of the connections linked then, except those
+// with a pull still running then (Codat will not queue a data type twice,
+// docs using-the-api/queueing-data-syncs.md). Call with s.mu held.
+func (s *store) pulls(c *companyRecord, now time.Time) []*pullRecord {
+	for len(c.PendingRefreshes) > 0 && !c.PendingRefreshes[0].After(now) {
+		due := c.PendingRefreshes[0]
+		c.PendingRefreshes = c.PendingRefreshes[1:]
+		for _, conn := range linkedConnections(c) {
+			for _, dataType := range s.firstLinkTypes(c, conn) {
+				if s.runningPull(c, dataType, due) == nil {
+					s.newPull(c, conn, dataType, due)
+				}
+			}
+		}
+		s.changed()
+	}
+	return c.Pulls
+}
+
+// runningPull is the company's pull of dataType that has not ended at t,
+// if any. Call with s.mu held, after pulls.
+func (s *store) runningPull(c *companyRecord, dataType string, t time.Time) *pullRecord {
+	for _, p := range c.Pulls {
+		if p.DataType == dataType && !p.Requested.After(t) && s.pullStateAt(p, t).completed.IsZero() {
+			return p
+		}
+	}
+	return nil
+}
+
 // refreshDataType queues dataType on connectionID, or on every linked
-// connection whose platform provides it, returning the first pull. With no
-// such connection the pull is queued on the first linked one and ends
-// NotSupported, as Codat's does.
+// connection whose platform provides it, returning the first pull. A data
+// type that none of those platforms provides is 404 "Datatype ... not
+// supported by platform(s) ..." (docs using-the-api/errors.md); one with a
+// pull still running is DatasetAlreadyInProgressException (docs
+// using-the-api/queueing-data-syncs.md), 400 or, under
+// DatasetInProgress409, 409.
 func (s *store) refreshDataType(companyID, dataType, connectionID string) (codat.PullOperation, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -263,7 +304,7 @@ func (s *store) refreshDataType(companyID, dataType, connectionID string) (codat
 			"Error processing request - '%s' is not a valid data type. Valid data types are listed in the DataType enum, e.g. invoices or banking-accounts.", dataType),
 			codat.ValidationItem{ItemID: "dataType", ValidatorName: "DataType", Message: fmt.Sprintf("Unknown data type '%s'.", dataType)})
 	}
-	var targets []*connectionRecord
+	var candidates []*connectionRecord
 	if connectionID != "" {
 		conn, err := c.connection(connectionID)
 		if err != nil {
@@ -273,22 +314,32 @@ func (s *store) refreshDataType(companyID, dataType, connectionID string) (codat
 			return codat.PullOperation{}, badRequest(servicePullAPI, fmt.Sprintf(
 				"Data connection %s is %s, not Linked, so its data cannot be refreshed.", connectionID, conn.Status))
 		}
-		targets = []*connectionRecord{conn}
-	} else {
-		linked := linkedConnections(c)
-		if len(linked) == 0 {
-			return codat.PullOperation{}, noLinkedConnection(companyID)
+		candidates = []*connectionRecord{conn}
+	} else if candidates = linkedConnections(c); len(candidates) == 0 {
+		return codat.PullOperation{}, noLinkedConnection(companyID)
+	}
+	targets := slices.DeleteFunc(slices.Clone(candidates), func(conn *connectionRecord) bool {
+		return !dataTypeSupported(conn.SourceType, dataType)
+	})
+	if len(targets) == 0 {
+		names := make([]string, 0, len(candidates))
+		for _, conn := range candidates {
+			names = append(names, conn.PlatformName)
 		}
-		for _, conn := range linked {
-			if dataTypeSupported(conn.SourceType, dataType) {
-				targets = append(targets, conn)
-			}
-		}
-		if len(targets) == 0 {
-			targets = linked[:1]
-		}
+		return codat.PullOperation{}, &apiError{status: http.StatusNotFound, service: servicePullAPI,
+			message: fmt.Sprintf("Datatype %s not supported by platform(s) %s", dataType, strings.Join(names, ", "))}
 	}
 	now := s.now()
+	s.pulls(c, now)
+	if running := s.runningPull(c, dataType, now); running != nil {
+		status := http.StatusBadRequest
+		if s.on(DatasetInProgress409) {
+			status = http.StatusConflict
+		}
+		return codat.PullOperation{}, &apiError{status: status, service: servicePullAPI, message: fmt.Sprintf(
+			"DatasetAlreadyInProgressException: Cannot queue %s sync for %s as previous sync %s is still in progress",
+			dataType, c.ID, running.ID)}
+	}
 	var first *pullRecord
 	for _, conn := range targets {
 		if p := s.newPull(c, conn, dataType, now); first == nil {
@@ -308,9 +359,10 @@ func (s *store) listPulls(companyID string) ([]codat.PullOperation, error) {
 		return nil, err
 	}
 	now := s.now()
-	out := make([]codat.PullOperation, 0, len(c.Pulls))
-	for i := len(c.Pulls) - 1; i >= 0; i-- {
-		out = append(out, s.pullView(c, c.Pulls[i], now))
+	pulls := s.pulls(c, now)
+	out := make([]codat.PullOperation, 0, len(pulls))
+	for i := len(pulls) - 1; i >= 0; i-- {
+		out = append(out, s.pullView(c, pulls[i], now))
 	}
 	return out, nil
 }
@@ -322,9 +374,10 @@ func (s *store) getPull(companyID, pullID string) (codat.PullOperation, error) {
 	if err != nil {
 		return codat.PullOperation{}, err
 	}
-	for _, p := range c.Pulls {
+	now := s.now()
+	for _, p := range s.pulls(c, now) {
 		if p.ID == pullID {
-			return s.pullView(c, p, s.now()), nil
+			return s.pullView(c, p, now), nil
 		}
 	}
 	return codat.PullOperation{}, &apiError{status: http.StatusNotFound, service: servicePullAPI,
@@ -352,7 +405,7 @@ func (s *store) companyInfo(companyID string) (codat.CompanyInfo, error) {
 // latest completed company pull.
 func (s *store) companyInfoLocked(c *companyRecord, now time.Time) (codat.CompanyInfo, bool) {
 	var synced *pullRecord
-	for _, p := range c.Pulls {
+	for _, p := range s.pulls(c, now) {
 		if p.DataType == "company" && s.pullStateAt(p, now).status == codat.PullStatusComplete {
 			synced = p
 		}
@@ -411,6 +464,10 @@ func (s *store) companySyncSettings(companyID string) (codat.CompanySyncSettings
 		out := *c.SyncSettings
 		out.Settings = slices.Clone(out.Settings)
 		return out, nil
+	}
+	if s.on(CompanySyncSettings404) {
+		return codat.CompanySyncSettings{}, &apiError{status: http.StatusNotFound, service: servicePublicAPI,
+			message: fmt.Sprintf("No sync settings were found for company %s.", c.ID)}
 	}
 	return codat.CompanySyncSettings{
 		CompanyID:         c.ID,
@@ -556,6 +613,15 @@ func (e *Emulator) handleRefreshDataType(w http.ResponseWriter, r *http.Request)
 }
 
 func (e *Emulator) handleListPullOperations(w http.ResponseWriter, r *http.Request) {
+	if strings.TrimSpace(queryParams(r)["query"]) != "" {
+		switch {
+		case e.store.on(HistoryQueryRejected):
+			writeError(w, badRequest(servicePullAPI, "Error parsing query - querying is not supported on this endpoint."))
+			return
+		case e.store.on(HistoryQueryIgnored):
+			r = withoutQueryParameter(r, "query")
+		}
+	}
 	items, err := e.store.listPulls(r.PathValue("companyId"))
 	if err != nil {
 		writeError(w, err)
@@ -576,7 +642,7 @@ func (e *Emulator) handleCompanyInfo(w http.ResponseWriter, r *http.Request) {
 
 func (e *Emulator) handleGetCompanySyncSettings(w http.ResponseWriter, r *http.Request) {
 	settings, err := e.store.companySyncSettings(r.PathValue("companyId"))
-	reply(w, http.StatusOK, settings, err)
+	reply(w, http.StatusOK, e.syncSettingsBody(settings, settings.OverridesDefaults, "companyId"), err)
 }
 
 func (e *Emulator) handleSetCompanySyncSettings(w http.ResponseWriter, r *http.Request) {
@@ -594,7 +660,42 @@ func (e *Emulator) handleSetCompanySyncSettings(w http.ResponseWriter, r *http.R
 }
 
 func (e *Emulator) handleGetProfileSyncSettings(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, e.store.profileSyncSettings())
+	settings := e.store.profileSyncSettings()
+	writeJSON(w, http.StatusOK, e.syncSettingsBody(settings, settings.OverridesDefaults, "clientId"))
+}
+
+// syncSettingsBody is a GET sync-settings body: v itself, or under
+// SyncSettingsSparse v without idField, and without overridesDefaults when
+// it is true (the POST bodies' stated default).
+func (e *Emulator) syncSettingsBody(v any, overridesDefaults bool, idField string) any {
+	if !e.store.on(SyncSettingsSparse) {
+		return v
+	}
+	fields, err := jsonObject(v)
+	if err != nil {
+		return v
+	}
+	delete(fields, idField)
+	if overridesDefaults {
+		delete(fields, "overridesDefaults")
+	}
+	return fields
+}
+
+// withoutQueryParameter is r without the URL query parameter name (matched
+// case-insensitively, as Codat binds parameters).
+func withoutQueryParameter(r *http.Request, name string) *http.Request {
+	u := *r.URL
+	values := u.Query()
+	for key := range values {
+		if strings.EqualFold(key, name) {
+			values.Del(key)
+		}
+	}
+	u.RawQuery = values.Encode()
+	out := r.Clone(r.Context())
+	out.URL = &u
+	return out
 }
 
 func (e *Emulator) handleSetProfileSyncSettings(w http.ResponseWriter, r *http.Request) {

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -113,13 +114,9 @@ func TestRefreshDataType(t *testing.T) {
 	rec = queue("items?connectionId=" + xero.ID)
 	wantStatus(t, rec, http.StatusOK)
 
-	// A data type the linked platform lacks is queued and ends NotSupported.
-	p = decode[codat.PullOperation](t, queue("banking-accounts"))
-	h.clock.Advance(4 * time.Second)
-	p = decode[codat.PullOperation](t, h.do("GET", "/companies/"+c.ID+"/data/history/"+p.ID, nil))
-	if p.Status != "NotSupported" || p.IsErrored || p.IsCompleted || p.ErrorMessage == "" {
-		t.Errorf("unsupported pull = %+v", p)
-	}
+	// A data type the linked platform lacks is 404 (docs using-the-api/errors.md).
+	wantError(t, queue("banking-accounts"), http.StatusNotFound, "Datatype banking-accounts not supported by platform(s) Xero")
+	wantError(t, queue("banking-accounts?connectionId="+xero.ID), http.StatusNotFound, "not supported by platform(s) Xero")
 
 	body := wantError(t, queue("widgets"), http.StatusBadRequest, "'widgets' is not a valid data type")
 	if body.Validation == nil || body.Validation.Errors[0].ItemID != "dataType" {
@@ -136,9 +133,48 @@ func TestRefreshDataType(t *testing.T) {
 	if rec.Body.Len() != 0 {
 		t.Errorf("data/all body %q", rec.Body.String())
 	}
-	after := decode[codat.Page[codat.PullOperation]](t, h.do("GET", "/companies/"+c.ID+"/data/history", nil)).TotalResults
-	if after-before != 10 {
-		t.Errorf("data/all queued %d pulls, want 10", after-before)
+	// data/all queues later, not at once; then every first-link type but
+	// invoices and items, which are still syncing.
+	history := func() int {
+		return decode[codat.Page[codat.PullOperation]](t, h.do("GET", "/companies/"+c.ID+"/data/history", nil)).TotalResults
+	}
+	if n := history() - before; n != 0 {
+		t.Errorf("data/all queued %d pulls at once, want them a sync step later", n)
+	}
+	h.clock.Advance(time.Second)
+	if n := history() - before; n != 0 {
+		t.Errorf("data/all queued %d pulls within a sync step", n)
+	}
+	h.clock.Advance(time.Second)
+	if n := history() - before; n != 9 {
+		t.Errorf("data/all queued %d pulls, want 9 (the 10 first-link types less invoices, still syncing)", n)
+	}
+}
+
+// TestDatasetAlreadyInProgress: a data type that is still syncing cannot
+// be queued again (docs using-the-api/queueing-data-syncs.md); the status
+// is 400, or 409 under DatasetInProgress409.
+func TestDatasetAlreadyInProgress(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		behaviours []Behaviour
+		status     int
+	}{{nil, http.StatusBadRequest}, {[]Behaviour{DatasetInProgress409}, http.StatusConflict}} {
+		h := newHarness(t, func(o *Options) { o.Behaviours = tc.behaviours })
+		c, _ := h.linkedCompany("gbol") // queues invoices, among others
+		var first codat.PullOperation
+		for _, p := range decode[codat.Page[codat.PullOperation]](t, h.do("GET", "/companies/"+c.ID+"/data/history?query="+escape("dataType=invoices"), nil)).Results {
+			first = p
+		}
+		queue := func() *httptest.ResponseRecorder { return h.do("POST", "/companies/"+c.ID+"/data/queue/invoices", nil) }
+		wantError(t, queue(), tc.status, fmt.Sprintf(
+			"DatasetAlreadyInProgressException: Cannot queue invoices sync for %s as previous sync %s is still in progress", c.ID, first.ID))
+		h.clock.Advance(3 * time.Second) // still Fetching
+		wantError(t, queue(), tc.status, "DatasetAlreadyInProgressException")
+		h.clock.Advance(time.Second) // complete
+		wantStatus(t, queue(), http.StatusOK)
+		wantError(t, queue(), tc.status, "DatasetAlreadyInProgressException")
+		wantStatus(t, h.do("POST", "/companies/"+c.ID+"/data/queue/bills", nil), http.StatusOK) // other types are not held up
 	}
 }
 
@@ -154,6 +190,7 @@ func TestRefreshSpansLinkedConnections(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	h.clock.Advance(time.Minute) // the first-link pulls are done
 	p := decode[codat.PullOperation](t, h.do("POST", "/companies/"+c.ID+"/data/queue/banking-transactions", nil))
 	if p.ConnectionID != plaid.ID {
 		t.Errorf("first pull on %s, want Plaid %s", p.ConnectionID, plaid.ID)

@@ -750,8 +750,10 @@ func TestAccCompany_changesBetweenPlanAndApply(t *testing.T) {
 }
 
 // TestAccCompany_ambiguousCreates: Codat carries out both creates but both
-// answers are lost. The apply looks them up instead of sending them again:
-// one company, one connection, recorded in state, and nothing else at Codat.
+// answers are lost. Each create is sent again with the same Idempotency-Key,
+// to which Codat replays its first answer (using-the-api/write-data/
+// idempotency.md): one company, one connection, recorded in state, and
+// nothing else at Codat.
 func TestAccCompany_ambiguousCreates(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
@@ -782,8 +784,9 @@ func TestAccCompany_ambiguousCreates(t *testing.T) {
 			},
 			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			Check: resource.ComposeTestCheckFunc(checkMatchesAPI(t, env), func(*terraform.State) error {
-				expectRouteCount(t, env, routeCreateCompany, 1)
-				expectRouteCount(t, env, routeCreateConnection, 1)
+				// The lost attempt and its keyed resend, answered by replay.
+				expectRouteCount(t, env, routeCreateCompany, 2)
+				expectRouteCount(t, env, routeCreateConnection, 2)
 				list, err := env.Client.ListCompanies(env.ctx(t), codat.ListCompaniesOptions{})
 				if err != nil {
 					return err
@@ -801,21 +804,27 @@ func TestAccCompany_connectionCreateFails(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	env.requireEmulator(t)
-	config := companyConfig(env, `
+	// One retry, so that losing the answer to the create and to its keyed
+	// resend exhausts the client's retries.
+	config := strings.Replace(companyConfig(env, `
   name         = "Acme"
-  platform_key = "gbol"`)
+  platform_key = "gbol"`), "provider \"codat\" {\n", "provider \"codat\" {\n  max_retries = 1\n", 1)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviderFactories,
 		CheckDestroy:             checkDestroyed(t, env),
 		Steps: []resource.TestStep{
 			{
-				// Codat creates the connection but the answer is lost, and so
-				// is the look-up that would find it (Codat's read lags): the
-				// company is kept (not tainted) without a managed connection,
-				// and the next plan is an in-place update that fixes it.
+				// Codat creates the connection but the answers to the create
+				// and to its resend are lost, and so is the look-up that would
+				// find it (Codat's read lags): the company is kept (not
+				// tainted) without a managed connection, and the next plan is
+				// an in-place update that fixes it.
 				PreConfig: func() {
 					err := env.Emulator.ScriptFaults(
-						emulator.ScriptedFault{Route: routeCreateConnection, DropAfterWrite: true},
+						// net/http itself resends a keyed request once on a
+						// dropped connection, so drop more than it and the
+						// client's one retry can send.
+						emulator.ScriptedFault{Route: routeCreateConnection, DropAfterWrite: true, Count: 10},
 						emulator.ScriptedFault{Route: "GET /companies/{companyId}", Status: 404})
 					if err != nil {
 						t.Fatal(err)
@@ -837,8 +846,11 @@ func TestAccCompany_connectionCreateFails(t *testing.T) {
 			},
 			{
 				// The connection Codat did make is adopted, not duplicated.
-				PreConfig: env.Emulator.ResetRequestCounts,
-				Config:    config,
+				PreConfig: func() {
+					env.Emulator.ClearScriptedFaults()
+					env.Emulator.ResetRequestCounts()
+				},
+				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(companyAddr, plancheck.ResourceActionUpdate),
 				}},
