@@ -21,23 +21,7 @@ var codatLimits = emulator.Faults{LatencyMs: 20, RateLimit: emulator.RateLimit{C
 func TestAccConcurrentRuns(t *testing.T) {
 	t.Parallel()
 	const runs, companies = 4, 25
-	env := newTestEnvWith(t, emulator.Options{Faults: codatLimits})
-	env.requireEmulator(t)
-	dirs := make([]*cliWorkdir, runs)
-	for i := range dirs {
-		dirs[i] = newCLIWorkdir(t, env, fmt.Sprintf(`
-resource "codat_company" "c" {
-  count        = %d
-  name         = "Run %d company ${count.index}"
-  platform_key = "gbol"
-}
-`, companies, i))
-	}
-	applyTime := runAll(t, dirs, "apply", "-auto-approve", "-no-color", "-input=false")
-	after := compareWithCodat(t, env, true, dirs...)
-	if after.InState != runs*companies || !after.ok() {
-		t.Errorf("after the applies: %s", after)
-	}
+	env, dirs, applyTime, after := applyRuns(t, runs, companies, func(i int) string { return fmt.Sprintf("Run %d company ${count.index}", i) })
 	planTime := runAll(t, dirs, "plan", "-detailed-exitcode", "-no-color", "-input=false")
 	destroyTime := runAll(t, dirs, "destroy", "-auto-approve", "-no-color", "-input=false")
 	if left := emulatorCompanies(t, env); len(left) != 0 {
@@ -61,6 +45,20 @@ resource "codat_company" "c" {
 func TestAccConcurrentRuns_sameConfiguration(t *testing.T) {
 	t.Parallel()
 	const runs, companies = 3, 10
+	env, dirs, applyTime, after := applyRuns(t, runs, companies, func(int) string { return "Same company" }, interruptLease)
+	runAll(t, dirs, "destroy", "-auto-approve", "-no-color", "-input=false")
+	if left := emulatorCompanies(t, env); len(left) != 0 {
+		t.Errorf("after the destroys Codat still has %d companies", len(left))
+	}
+	t.Logf("%d concurrent runs of one configuration × %d companies: applies %s; %d in states, %d at Codat, held twice %d",
+		runs, companies, seconds(applyTime), after.InState, after.AtCodat, len(after.Duplicates))
+}
+
+// applyRuns applies, in runs working directories at once against one
+// emulator with Codat's limits, companies companies each, named by name(run),
+// and compares the states with Codat.
+func applyRuns(t *testing.T, runs, companies int, name func(run int) string, extraEnv ...string) (*testEnv, []*cliWorkdir, time.Duration, agreement) {
+	t.Helper()
 	env := newTestEnvWith(t, emulator.Options{Faults: codatLimits})
 	env.requireEmulator(t)
 	dirs := make([]*cliWorkdir, runs)
@@ -68,22 +66,17 @@ func TestAccConcurrentRuns_sameConfiguration(t *testing.T) {
 		dirs[i] = newCLIWorkdir(t, env, fmt.Sprintf(`
 resource "codat_company" "c" {
   count        = %d
-  name         = "Same company"
+  name         = %q
   platform_key = "gbol"
 }
-`, companies), interruptLease)
+`, companies, name(i)), extraEnv...)
 	}
 	applyTime := runAll(t, dirs, "apply", "-auto-approve", "-no-color", "-input=false")
 	after := compareWithCodat(t, env, true, dirs...)
 	if after.InState != runs*companies || !after.ok() {
 		t.Errorf("after the applies: %s", after)
 	}
-	runAll(t, dirs, "destroy", "-auto-approve", "-no-color", "-input=false")
-	if left := emulatorCompanies(t, env); len(left) != 0 {
-		t.Errorf("after the destroys Codat still has %d companies", len(left))
-	}
-	t.Logf("%d concurrent runs of one configuration × %d companies: applies %s; %d in states, %d at Codat, held twice %d",
-		runs, companies, seconds(applyTime), after.InState, after.AtCodat, len(after.Duplicates))
+	return env, dirs, applyTime, after
 }
 
 // runAll runs the same terraform command in every directory at once and

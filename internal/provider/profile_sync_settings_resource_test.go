@@ -79,16 +79,8 @@ func TestAccProfileSyncSettings_lifecycle(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(profileAddr, tfjsonpath.New("id"), knownvalue.StringExact(original.ClientID)),
 					statecheck.ExpectKnownValue(profileAddr, tfjsonpath.New("data_types"), knownvalue.MapExact(map[string]knownvalue.Check{
-						"invoices": knownvalue.ObjectExact(map[string]knownvalue.Check{
-							"sync_every": knownvalue.StringExact("hourly"), "fetch_on_first_link": knownvalue.Bool(true),
-							"sync_order": knownvalue.Int64Exact(14), "sync_from": knownvalue.Null(),
-							"sync_from_window_months": knownvalue.Int64Exact(24), "months_to_sync": knownvalue.Null(),
-						}),
-						"balanceSheet": knownvalue.ObjectExact(map[string]knownvalue.Check{
-							"sync_every": knownvalue.StringExact("weekly"), "fetch_on_first_link": knownvalue.Bool(true),
-							"sync_order": knownvalue.Int64Exact(1), "sync_from": knownvalue.Null(),
-							"sync_from_window_months": knownvalue.Int64Exact(24), "months_to_sync": knownvalue.Int64Exact(6),
-						}),
+						"invoices":     settingState{every: "hourly", fetch: true, order: 14, from: knownvalue.Null(), window: knownvalue.Int64Exact(24), months: knownvalue.Null()}.check(),
+						"balanceSheet": settingState{every: "weekly", fetch: true, order: 1, from: knownvalue.Null(), window: knownvalue.Int64Exact(24), months: knownvalue.Int64Exact(6)}.check(),
 					})),
 				},
 				Check: resource.ComposeTestCheckFunc(

@@ -43,6 +43,22 @@ func dataTypePath(dataType, name string) tfjsonpath.Path {
 
 func ip(n int) *int { return &n }
 
+// settingState checks one element of data_types in state, every attribute.
+type settingState struct {
+	every                string
+	fetch                bool
+	order                int64
+	from, window, months knownvalue.Check
+}
+
+func (s settingState) check() knownvalue.Check {
+	return knownvalue.ObjectExact(map[string]knownvalue.Check{
+		"sync_every": knownvalue.StringExact(s.every), "fetch_on_first_link": knownvalue.Bool(s.fetch),
+		"sync_order": knownvalue.Int64Exact(s.order), "sync_from": s.from,
+		"sync_from_window_months": s.window, "months_to_sync": s.months,
+	})
+}
+
 // settingsLike returns base's setting of dataType changed by edit.
 func settingsLike(base []codat.SyncSetting, dataType string, edit func(*codat.SyncSetting)) codat.SyncSetting {
 	s := codat.SettingsByType(base)[dataType]
@@ -231,21 +247,9 @@ func TestAccSyncSchedule_lifecycle(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(scheduleAddr, tfjsonpath.New("id"), knownvalue.StringExact(company.ID)),
 					statecheck.ExpectKnownValue(scheduleAddr, tfjsonpath.New("data_types"), knownvalue.MapExact(map[string]knownvalue.Check{
-						"invoices": knownvalue.ObjectExact(map[string]knownvalue.Check{
-							"sync_every": knownvalue.StringExact("daily"), "fetch_on_first_link": knownvalue.Bool(true),
-							"sync_order": knownvalue.Int64Exact(14), "sync_from": knownvalue.Null(),
-							"sync_from_window_months": knownvalue.Int64Exact(24), "months_to_sync": knownvalue.Null(),
-						}),
-						"balanceSheet": knownvalue.ObjectExact(map[string]knownvalue.Check{
-							"sync_every": knownvalue.StringExact("36h"), "fetch_on_first_link": knownvalue.Bool(true),
-							"sync_order": knownvalue.Int64Exact(1), "sync_from": knownvalue.StringExact("2024-01-01"),
-							"sync_from_window_months": knownvalue.Null(), "months_to_sync": knownvalue.Int64Exact(12),
-						}),
-						"bills": knownvalue.ObjectExact(map[string]knownvalue.Check{
-							"sync_every": knownvalue.StringExact("weekly"), "fetch_on_first_link": knownvalue.Bool(false),
-							"sync_order": knownvalue.Int64Exact(3), "sync_from": knownvalue.Null(),
-							"sync_from_window_months": knownvalue.Int64Exact(6), "months_to_sync": knownvalue.Null(),
-						}),
+						"invoices":     settingState{every: "daily", fetch: true, order: 14, from: knownvalue.Null(), window: knownvalue.Int64Exact(24), months: knownvalue.Null()}.check(),
+						"balanceSheet": settingState{every: "36h", fetch: true, order: 1, from: knownvalue.StringExact("2024-01-01"), window: knownvalue.Null(), months: knownvalue.Int64Exact(12)}.check(),
+						"bills":        settingState{every: "weekly", fetch: false, order: 3, from: knownvalue.Null(), window: knownvalue.Int64Exact(6), months: knownvalue.Null()}.check(),
 					})),
 				},
 				Check: resource.ComposeTestCheckFunc(
