@@ -223,7 +223,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if !retry {
 			return resp, annotateUnsentOnly(safety, err)
 		}
-		if !t.fitsBudget(ctx, start, wait) {
+		if !t.fitsBudget(ctx, start, wait) || refusedByLoopback(req, err, t.policy.Now().Sub(start)+wait) {
 			t.log(ctx, slog.LevelDebug, "codat retry skipped: wait exceeds budget or deadline", req, attempt, resp, err, "wait", wait)
 			return resp, err
 		}
