@@ -315,7 +315,7 @@ func freePort(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
+	defer func() { _ = ln.Close() }()
 	return strings.TrimPrefix(ln.Addr().String(), "127.0.0.1:")
 }
 
@@ -352,7 +352,7 @@ func registryMirror(t *testing.T) string {
 	t.Helper()
 	mirror := t.TempDir()
 	dir := filepath.Join(mirror, "registry.terraform.io", "codat-community", "codat", "0.0.1", runtime.GOOS+"_"+runtime.GOARCH)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
 		t.Fatal(err)
 	}
 	built, err := os.ReadFile(filepath.Join(buildProvider(t), "terraform-provider-codat"))

@@ -12,7 +12,8 @@ import (
 	"testing"
 )
 
-// RequireAllEnv, set to 1, makes a missing dependency fail the test.
+// RequireAllEnv is the variable that, set to 1, makes a missing dependency
+// fail the test.
 const RequireAllEnv = "CODAT_REQUIRE_ALL_TESTS"
 
 // Missing ends the test because something it needs is missing: a skip, or a
