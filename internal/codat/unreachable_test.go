@@ -20,12 +20,7 @@ func (f failingTransport) RoundTrip(*http.Request) (*http.Response, error) { ret
 // address (the emulator is not running). The client stops retrying after
 // loopbackRefusedWait instead of the whole budget, and says what to do.
 func TestRefusedLoopbackGivesUpAfterAShortWait(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close() // nothing listens: connection refused
+	addr := closedLoopbackAddr(t)
 	clk := newFakeClock()
 	c, err := New(Config{BaseURL: "http://" + addr, BaseURLSource: "from CODAT_BASE_URL", APIKey: testAPIKey, Retry: clk.policy()})
 	if err != nil {
