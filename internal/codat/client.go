@@ -52,6 +52,10 @@ type Config struct {
 	// loopback host (127.0.0.0/8, ::1, localhost), so the key never travels
 	// in clear text.
 	BaseURL string
+	// BaseURLSource says where BaseURL came from, such as "base_url in the
+	// provider block", so an error about an address that cannot be reached
+	// can say what to change.
+	BaseURLSource string
 	// APIKey is the Codat API key as shown in the portal (not Base64).
 	APIKey string
 	// UserAgent names the caller, e.g. "terraform-provider-codat/1.2.3".
@@ -82,6 +86,7 @@ func (c Config) GoString() string { return c.String() }
 // Client calls the Codat API. It is safe for concurrent use.
 type Client struct {
 	baseURL    string // scheme://host[/prefix], no trailing slash
+	urlSource  string // Config.BaseURLSource
 	authHeader string
 	userAgent  string
 	transport  *retryTransport
@@ -128,6 +133,7 @@ func New(cfg Config) (*Client, error) {
 	encodedKey := base64.StdEncoding.EncodeToString([]byte(cfg.APIKey))
 	return &Client{
 		baseURL:    baseURL,
+		urlSource:  cfg.BaseURLSource,
 		authHeader: "Basic " + encodedKey,
 		userAgent:  userAgent,
 		transport:  &retryTransport{base: base, policy: policy, logger: cfg.Logger, onRetry: cfg.OnRetry},
@@ -315,11 +321,10 @@ func (c *Client) newRequest(ctx context.Context, cl call) (*http.Request, error)
 // requestError wraps a transport failure; the text names the request but
 // no header, so the key cannot appear in it.
 func (c *Client) requestError(cl call, attempts int, err error) error {
-	suffix := ""
 	if attempts > 1 {
-		suffix = fmt.Sprintf(" (after %d attempts)", attempts)
+		err = fmt.Errorf("%w (after %d attempts)", err, attempts)
 	}
-	return &sendError{err: fmt.Errorf("codat: %s %s: %w%s", cl.method, cl.path, err, suffix)}
+	return &sendError{err: fmt.Errorf("codat: %s %s: %w", cl.method, cl.path, c.explainUnreachable(err))}
 }
 
 // sendError marks a request that reached the transport and got no HTTP

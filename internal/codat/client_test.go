@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -169,17 +168,12 @@ func TestKeyNeverInErrorsOrLogs(t *testing.T) {
 }
 
 func TestKeyNeverInTransportErrors(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close() // nothing listens: connection refused
+	addr := closedLoopbackAddr(t)
 	clk := newFakeClock()
 	policy := clk.policy()
 	policy.MaxRetries = 2
 	c := newTestClient(t, "http://"+addr, policy)
-	_, err = c.CreateCompany(context.Background(), CompanyRequest{Name: "Acme"})
+	_, err := c.CreateCompany(context.Background(), CompanyRequest{Name: "Acme"})
 	if err == nil {
 		t.Fatal("expected an error")
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -50,6 +51,19 @@ func (f *fakeClock) Sleeps() []time.Duration {
 // policy is a retry policy on the fake clock with no jitter.
 func (f *fakeClock) policy() RetryPolicy {
 	return RetryPolicy{Now: f.Now, Sleep: f.Sleep, Jitter: func(d time.Duration) time.Duration { return d }}
+}
+
+// closedLoopbackAddr is a local host:port where nothing listens, so a
+// connection to it is refused.
+func closedLoopbackAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	return addr
 }
 
 func newTestClient(t *testing.T, baseURL string, policy RetryPolicy) *Client {

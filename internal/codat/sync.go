@@ -163,21 +163,33 @@ func (c *Client) pullOperationCall(ctx context.Context, cl call) (*PullOperation
 // is at the deadline, so a sync that finishes just in time is not missed. It
 // returns the last 409 when the wait runs out, and a *WaitStoppedError when
 // ctx ends first.
-func (c *Client) WaitForCompanyInfo(ctx context.Context, companyID string, wait time.Duration) (*CompanyInfo, error) {
-	var info *CompanyInfo
+//
+// Waiting helps only once the business has authorised: before waiting it
+// reads the company once, and when no connection is Linked it returns the
+// 409 at once, with that company (unlinked), whose links say what to do.
+func (c *Client) WaitForCompanyInfo(ctx context.Context, companyID string, wait time.Duration) (info *CompanyInfo, unlinked *Company, err error) {
 	var last error
-	err := PollUntil(ctx, time.Now().Add(wait), DefaultPollSchedule, func() (bool, error) {
+	checked := wait <= 0 // without a wait there is nothing to cut short
+	err = PollUntil(ctx, time.Now().Add(wait), DefaultPollSchedule, func() (bool, error) {
 		info, last = c.GetCompanyInfo(ctx, companyID)
 		if last == nil || !IsConflict(last) {
 			return true, last
 		}
+		if !checked {
+			checked = true
+			// If the look-up fails, wait anyway: the wait is what was asked for.
+			if company, err := c.GetCompany(ctx, companyID); err == nil && !company.HasLinkedConnection() {
+				unlinked = company
+				return true, last
+			}
+		}
 		return false, nil
 	})
 	if errors.Is(err, ErrPollDeadline) {
-		return nil, last
+		return nil, nil, last
 	}
 	if err != nil {
-		return nil, err
+		return nil, unlinked, err
 	}
-	return info, nil
+	return info, nil, nil
 }

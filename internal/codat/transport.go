@@ -228,7 +228,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if !plan.retry {
 			return resp, err
 		}
-		if !t.fitsBudget(ctx, start, plan.wait) {
+		if !t.fitsBudget(ctx, start, plan.wait) || refusedByLoopback(req, err, t.policy.Now().Sub(start)+plan.wait) {
 			t.log(ctx, slog.LevelDebug, "codat retry skipped: wait exceeds budget or deadline", req, attempt, resp, err, "wait", plan.wait)
 			return resp, err
 		}

@@ -86,7 +86,8 @@ func (d *companyInfoDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 				MarkdownDescription: "How long to wait, as a duration such as `\"5m\"` or `\"90s\"`, for the company's data to become available when Codat " +
 					"answers that it has not synced yet (HTTP 409). Terraform polls, soon at first and then at growing intervals of at most 30 seconds, " +
 					"and fails with the reason when the time is up; interrupting Terraform stops the wait. Unset means do not wait. " +
-					"Waiting only helps once the business has authorised; the data source may be read during `plan`, so the wait can happen there.",
+					"Waiting only helps once the business has authorised: while no connection of the company is `Linked`, the read fails at once " +
+					"with the link to send the business. The data source may be read during `plan`, so the wait can happen there.",
 				Optional:   true,
 				Validators: []validator.String{durationValidator(infoMinWait)},
 			},
@@ -153,7 +154,7 @@ func (d *companyInfoDataSource) Read(ctx context.Context, req datasource.ReadReq
 		wait, _ = time.ParseDuration(config.WaitForSync.ValueString()) // validated at plan time
 	}
 
-	info, err := client.WaitForCompanyInfo(ctx, companyID, wait)
+	info, unlinked, err := client.WaitForCompanyInfo(ctx, companyID, wait)
 	var stopped *codat.WaitStoppedError
 	switch {
 	case err == nil:
@@ -166,7 +167,7 @@ func (d *companyInfoDataSource) Read(ctx context.Context, req datasource.ReadReq
 		addCompanyNotFound(&resp.Diagnostics, companyID, err)
 		return
 	case codat.IsConflict(err):
-		resp.Diagnostics.AddError("Codat company info not synced yet", notSyncedDetail(ctx, client, companyID, wait, err))
+		resp.Diagnostics.AddError("Codat company info not synced yet", notSyncedDetail(ctx, client, companyID, wait, unlinked, err))
 		return
 	default:
 		addAPIError(&resp.Diagnostics, "Cannot read Codat company info", err)
@@ -180,17 +181,26 @@ func (d *companyInfoDataSource) Read(ctx context.Context, req datasource.ReadReq
 // business has not authorised yet (here is its link), or the company data
 // type is still syncing (wait, or set wait_for_sync). It costs one or two
 // more requests, made only on this error path; if they fail, it falls back
-// to the general explanation.
-func notSyncedDetail(ctx context.Context, client *codat.Client, companyID string, wait time.Duration, conflict error) string {
+// to the general explanation. unlinked is the company when the wait was cut
+// short because none of its connections is Linked (nil otherwise).
+func notSyncedDetail(ctx context.Context, client *codat.Client, companyID string, wait time.Duration, unlinked *codat.Company, conflict error) string {
 	var b strings.Builder
-	if wait > 0 {
+	switch {
+	case unlinked != nil:
+		fmt.Fprintf(&b, "Codat has no company info for company %s yet: it answered HTTP 409. wait_for_sync (%s) did not wait, "+
+			"because Codat syncs nothing until a connection of the company is Linked.", companyID, wait)
+	case wait > 0:
 		fmt.Fprintf(&b, "Codat still had no company info for company %s after wait_for_sync (%s): it answered HTTP 409.", companyID, wait)
-	} else {
+	default:
 		fmt.Fprintf(&b, "Codat has no company info for company %s yet: it answered HTTP 409.", companyID)
 	}
 	fmt.Fprintf(&b, " %s\n\n", codatAnswer(conflict))
 
-	company, err := client.GetCompany(ctx, companyID)
+	company := unlinked // read already: no second request
+	var err error
+	if company == nil {
+		company, err = client.GetCompany(ctx, companyID)
+	}
 	switch {
 	case err != nil:
 		b.WriteString("Codat has it once the business has authorised access to its platform through the company's link URL " +
@@ -217,9 +227,12 @@ func notSyncedDetail(ctx context.Context, client *codat.Client, companyID string
 		b.WriteString(".")
 	}
 
-	if wait > 0 {
+	switch {
+	case unlinked != nil:
+		b.WriteString("\n\nApply again once the business has authorised; wait_for_sync then waits for the sync.")
+	case wait > 0:
 		b.WriteString("\n\nApply again later, or raise wait_for_sync.")
-	} else {
+	default:
 		b.WriteString("\n\nApply again later, or set wait_for_sync (for example \"5m\") on this data source so Terraform waits for the sync.")
 	}
 	return b.String()

@@ -24,7 +24,10 @@ import (
 	"github.com/codat-community/terraform-provider-codat/internal/emulator"
 )
 
-const routeCompanyInfo = "GET /companies/{companyId}/data/info"
+const (
+	routeCompanyInfo = "GET /companies/{companyId}/data/info"
+	routeGetCompany  = "GET /companies/{companyId}"
+)
 
 // newInfoTestEnv is newTestEnv with an emulator whose syncs take time
 // (syncStep each for Queued and Fetching), optionally behind middleware.
@@ -272,13 +275,15 @@ func TestAccCompanyInfoDataSource_waitForSync(t *testing.T) {
 	})
 }
 
-// TestAccCompanyInfoDataSource_waitTimesOut: the business never authorises;
-// the wait ends at wait_for_sync with the reason and the link.
+// TestAccCompanyInfoDataSource_waitTimesOut: the business has authorised,
+// but the sync outlasts wait_for_sync; the wait ends then, with the reason.
 func TestAccCompanyInfoDataSource_waitTimesOut(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t)
+	env := newInfoTestEnv(t, time.Hour, nil)
 	company, conn := infoTestCompany(t, env)
+	if err := env.Emulator.Authorize(company.ID, conn.ID); err != nil {
+		t.Fatal(err)
+	}
 	var started time.Time
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviderFactories,
@@ -287,8 +292,8 @@ func TestAccCompanyInfoDataSource_waitTimesOut(t *testing.T) {
 			Config:    companyInfoConfig(env, company.ID, "  wait_for_sync = \"3s\"\n"),
 			ExpectError: regexp.MustCompile(`(?s)Codat company info not synced yet.*` +
 				wordsRE("after wait_for_sync (3s)").String() + `.*` +
-				wordsRE("The business has not authorised access yet").String() + `.*` +
-				regexp.QuoteMeta(conn.LinkURL) + `.*` + wordsRE("raise wait_for_sync").String()),
+				wordsRE("The business has authorised access, but Codat has not synced").String() + `.*` +
+				wordsRE("raise wait_for_sync").String()),
 		}},
 	})
 	if elapsed := time.Since(started); elapsed < 3*time.Second {
@@ -297,6 +302,34 @@ func TestAccCompanyInfoDataSource_waitTimesOut(t *testing.T) {
 	// Polls at 0, 1s, 2.5s and 3s: soon at first, and once at the deadline.
 	if got := env.Emulator.RequestCounts().Routes[routeCompanyInfo]; got < 3 || got > 6 {
 		t.Errorf("%s was requested %d times in a 3s wait, want 3 to 6", routeCompanyInfo, got)
+	}
+}
+
+// TestAccCompanyInfoDataSource_waitNotLinked: the business has not
+// authorised, so no sync can start and waiting cannot help: the read fails
+// at once, with the link to send it, instead of waiting out wait_for_sync.
+func TestAccCompanyInfoDataSource_waitNotLinked(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	company, conn := infoTestCompany(t, env)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: env.Emulator.ResetRequestCounts,
+			Config:    companyInfoConfig(env, company.ID, "  wait_for_sync = \"30s\"\n"),
+			ExpectError: regexp.MustCompile(`(?s)Codat company info not synced yet.*` +
+				wordsRE("wait_for_sync (30s) did not wait, because Codat syncs nothing until a connection of the company is Linked").String() + `.*` +
+				wordsRE("The business has not authorised access yet").String() + `.*` +
+				regexp.QuoteMeta(conn.LinkURL) + `.*` +
+				wordsRE("Apply again once the business has authorised").String()),
+		}},
+	})
+	// One read of the info, one of the company (reused for the message).
+	counts := env.Emulator.RequestCounts().Routes
+	if counts[routeCompanyInfo] != 1 || counts[routeGetCompany] != 1 {
+		t.Errorf("requests: %s %d, %s %d; want 1 each (no wait)", routeCompanyInfo, counts[routeCompanyInfo],
+			routeGetCompany, counts[routeGetCompany])
 	}
 }
 
@@ -318,13 +351,15 @@ func TestAccCompanyInfoDataSource_notFound(t *testing.T) {
 // interrupted) ends a wait at once, however long wait_for_sync is.
 func TestCompanyInfoWait_cancelStops(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t)
-	company, _ := infoTestCompany(t, env)
+	env := newInfoTestEnv(t, time.Hour, nil) // authorised, but the sync takes an hour
+	company, conn := infoTestCompany(t, env)
+	if err := env.Emulator.Authorize(company.ID, conn.ID); err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithTimeout(t.Context(), 1500*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := env.Client.WaitForCompanyInfo(ctx, company.ID, time.Hour)
+	_, _, err := env.Client.WaitForCompanyInfo(ctx, company.ID, time.Hour)
 	var stopped *codat.WaitStoppedError
 	if !errors.As(err, &stopped) {
 		t.Fatalf("err = %v, want a codat.WaitStoppedError", err)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/codat-community/terraform-provider-codat/internal/emulator"
+	"github.com/codat-community/terraform-provider-codat/internal/testdeps"
 )
 
 // interruptLease is the creation lease for these tests, so the second apply
@@ -38,7 +39,7 @@ func TestAccInterrupt_sigint(t *testing.T) {
 func TestAccInterrupt_providerKilled(t *testing.T) {
 	t.Parallel()
 	if runtime.GOOS != "linux" {
-		t.Skip("finds the provider process through /proc")
+		testdeps.Missing(t, "needs Linux: it finds the provider process through /proc")
 	}
 	testInterruptedApply(t, func(t *testing.T, tf *os.Process) {
 		pid := providerChild(t, tf.Pid)

@@ -32,6 +32,10 @@ const (
 	envBaseURL = "CODAT_BASE_URL"
 )
 
+// emulatorDefaultKey is the local emulator's key unless it is started with
+// -api-key (emulator.DefaultAPIKey; a test keeps them equal).
+const emulatorDefaultKey = "codat-emulator-local-dev-key"
+
 var _ provider.ProviderWithValidateConfig = (*codatProvider)(nil)
 
 type codatProvider struct {
@@ -131,7 +135,8 @@ func (p *codatProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	if apiKey == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Missing Codat API key",
 			"Set api_key in the provider block or the "+envAPIKey+" environment variable to a key from the Codat Portal (Developers > API keys). "+
-				"To try the provider without an account, run the local emulator (make demo, or go run ./cmd/codat-emulator) and point base_url at it.")
+				"To try the provider without an account, run the local emulator from a checkout of the provider (go run ./cmd/codat-emulator), "+
+				"then set "+envBaseURL+" to the address it prints and "+envAPIKey+" to its key, "+emulatorDefaultKey+" unless it was started with -api-key.")
 		return
 	}
 	retry := codat.RetryPolicy{}
@@ -152,12 +157,13 @@ func (p *codatProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	}
 	baseURL := stringOrEnv(config.BaseURL, envBaseURL)
 	client, err := codat.New(codat.Config{
-		BaseURL:   baseURL,
-		APIKey:    apiKey,
-		UserAgent: "terraform-provider-codat/" + p.version,
-		Retry:     retry,
-		RateLimit: rateLimitFor(config, baseURL),
-		Logger:    tflogLogger(),
+		BaseURL:       baseURL,
+		BaseURLSource: baseURLSource(config),
+		APIKey:        apiKey,
+		UserAgent:     "terraform-provider-codat/" + p.version,
+		Retry:         retry,
+		RateLimit:     rateLimitFor(config, baseURL),
+		Logger:        tflogLogger(),
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot configure the Codat provider", err.Error())
@@ -217,6 +223,18 @@ func createTimingFromEnv() (codat.CreateTiming, error) {
 		lease = d
 	}
 	return codat.NewCreateTiming(lease), nil
+}
+
+// baseURLSource says where the base URL came from, for an error that cannot
+// reach it.
+func baseURLSource(config providerModel) string {
+	switch {
+	case !config.BaseURL.IsNull():
+		return "base_url in the provider block"
+	case os.Getenv(envBaseURL) != "":
+		return "from the " + envBaseURL + " environment variable"
+	}
+	return "the default: neither base_url nor " + envBaseURL + " is set"
 }
 
 // stringOrEnv returns the configured value, else the environment variable.

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/codat-community/terraform-provider-codat/internal/emulator"
+	"github.com/codat-community/terraform-provider-codat/internal/testdeps"
 )
 
 // secretForms are the ways an API key could appear: as is, Base64-encoded
@@ -210,7 +211,7 @@ func countingListener(t *testing.T) (string, *atomic.Int64) {
 		}()
 		return ln.Addr().String(), &n
 	}
-	t.Skip("this machine has no non-loopback IPv4 address to listen on")
+	testdeps.Missing(t, "needs a non-loopback IPv4 address on this machine to listen on (a network interface other than lo)")
 	return "", nil
 }
 
