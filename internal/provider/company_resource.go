@@ -20,6 +20,7 @@ var (
 	_ resource.ResourceWithConfigValidators = (*companyResource)(nil)
 	_ resource.ResourceWithModifyPlan       = (*companyResource)(nil)
 	_ resource.ResourceWithImportState      = (*companyResource)(nil)
+	_ resource.ResourceWithIdentity         = (*companyResource)(nil)
 )
 
 // privateImported marks, in private state, a company just imported, so that
@@ -69,6 +70,7 @@ func (r *companyResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 	company := created.Company
+	resp.Diagnostics.Append(companyIdentity.set(ctx, resp.Identity, company.ID)...)
 	if created.Adopted {
 		resp.Diagnostics.AddWarning("Adopted a Codat company left by an interrupted apply",
 			fmt.Sprintf("Company %q (%s) was created by an earlier apply with this same configuration, which was interrupted before Terraform could record it. Terraform now manages it instead of creating another.", name, company.ID))
@@ -110,6 +112,7 @@ func (r *companyResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	id := state.ID.ValueString()
+	resp.Diagnostics.Append(companyIdentity.set(ctx, resp.Identity, id)...)
 	company, err := client.GetManagedCompany(ctx, id)
 	if codat.IsNotFound(err) {
 		// Deleted outside Terraform: the next plan creates it again.
@@ -161,6 +164,7 @@ func (r *companyResource) Update(ctx context.Context, req resource.UpdateRequest
 		return
 	}
 	id := state.ID.ValueString()
+	resp.Diagnostics.Append(companyIdentity.set(ctx, resp.Identity, id)...)
 	platformKey := plan.PlatformKey.ValueString()
 	platformChange := managedConnectionChanges(plan.PlatformKey, state.PlatformKey, state.ConnectionID)
 	// Check the new platform before changing anything.
@@ -266,13 +270,19 @@ func (r *companyResource) Delete(ctx context.Context, req resource.DeleteRequest
 	}
 }
 
-// ImportState takes a company id. Read then fills in the rest and, if the
-// company has exactly one connection, adopts it as the managed one.
+func (r *companyResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	companyIdentity.schema(resp)
+}
+
+// ImportState takes a company id, as a string or as the identity. Read then
+// fills in the rest and, if the company has exactly one connection, adopts
+// it as the managed one.
 func (r *companyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := strings.TrimSpace(req.ID)
+	given := companyIdentity.importID(ctx, req, &resp.Diagnostics)
+	id := strings.TrimSpace(given)
 	if !uuidPattern.MatchString(id) {
 		resp.Diagnostics.AddError("Invalid Codat company id",
-			fmt.Sprintf("Import expects a Codat company id, a UUID such as 8a210b68-6988-11ed-a1eb-0242ac120002, got %q. Find it in the Codat Portal or with GET /companies.", req.ID))
+			fmt.Sprintf("Import expects a Codat company id, a UUID such as 8a210b68-6988-11ed-a1eb-0242ac120002, got %q. Find it in the Codat Portal or with GET /companies.", given))
 		return
 	}
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), resource.ImportStateRequest{ID: id}, resp)

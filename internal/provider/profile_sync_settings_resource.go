@@ -19,6 +19,7 @@ var (
 	_ resource.Resource                = (*profileSyncSettingsResource)(nil)
 	_ resource.ResourceWithConfigure   = (*profileSyncSettingsResource)(nil)
 	_ resource.ResourceWithImportState = (*profileSyncSettingsResource)(nil)
+	_ resource.ResourceWithIdentity    = (*profileSyncSettingsResource)(nil)
 )
 
 // privateBefore is the private-state key of the profile's settings as they
@@ -55,7 +56,7 @@ func (r *profileSyncSettingsResource) Schema(_ context.Context, _ resource.Schem
 }
 
 func (r *profileSyncSettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.apply(ctx, req.Plan, nil, &resp.State, resp.Private, &resp.Diagnostics)
+	r.apply(ctx, req.Plan, nil, &resp.State, resp.Identity, resp.Private, &resp.Diagnostics)
 }
 
 func (r *profileSyncSettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -89,10 +90,11 @@ func (r *profileSyncSettingsResource) Read(ctx context.Context, req resource.Rea
 	model, diags := profileToModel(ctx, profile, keys, prior)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, model)...)
+	resp.Diagnostics.Append(profileIdentity.set(ctx, resp.Identity, model.ID.ValueString())...)
 }
 
 func (r *profileSyncSettingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	r.apply(ctx, req.Plan, req.Private, &resp.State, resp.Private, &resp.Diagnostics)
+	r.apply(ctx, req.Plan, req.Private, &resp.State, resp.Identity, resp.Private, &resp.Diagnostics)
 }
 
 // Delete restores every data type Terraform has set to its setting from
@@ -111,11 +113,15 @@ func (r *profileSyncSettingsResource) Delete(ctx context.Context, req resource.D
 	}
 }
 
+func (r *profileSyncSettingsResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	profileIdentity.schema(resp)
+}
+
 // ImportState takes the client id or "profile", optionally followed by
-// ":<type>,<type>"; the Read that follows checks the id and picks the data
-// types.
+// ":<type>,<type>", or the identity (the client id); the Read that follows
+// checks the id and picks the data types.
 func (r *profileSyncSettingsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, sel := parseImportID(req.ID, &resp.Diagnostics)
+	id, sel := parseImportID(profileIdentity.importID(ctx, req, &resp.Diagnostics), &resp.Diagnostics)
 	if id == "" {
 		resp.Diagnostics.AddError("Invalid import id",
 			fmt.Sprintf("Import expects the Codat client id or %q, optionally followed by a colon and the data types to import, such as %s:invoices,balanceSheet; got %q.", profileImportID, profileImportID, req.ID))
@@ -130,7 +136,7 @@ func (r *profileSyncSettingsResource) ImportState(ctx context.Context, req resou
 // apply is Create and Update: read the profile, record the settings of data
 // types Terraform sets for the first time, send the profile back with the
 // planned data types, and record the plan.
-func (r *profileSyncSettingsResource) apply(ctx context.Context, planned tfsdk.Plan, prior privateState, state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
+func (r *profileSyncSettingsResource) apply(ctx context.Context, planned tfsdk.Plan, prior privateState, state *tfsdk.State, identity *tfsdk.ResourceIdentity, private privateState, diags *diag.Diagnostics) {
 	var plan profileSyncSettingsModel
 	diags.Append(planned.Get(ctx, &plan)...)
 	client := requireClient(r.data, diags)
@@ -172,6 +178,7 @@ func (r *profileSyncSettingsResource) apply(ctx context.Context, planned tfsdk.P
 	model, d := profileToModel(ctx, &sent, codat.InDataTypeOrder(planTypes), planTypes)
 	diags.Append(d...)
 	diags.Append(state.Set(ctx, model)...)
+	diags.Append(profileIdentity.set(ctx, identity, model.ID.ValueString())...)
 }
 
 // profileToModel is the one mapping from Codat's profile to the resource's

@@ -22,6 +22,7 @@ var (
 	_ resource.Resource                = (*syncScheduleResource)(nil)
 	_ resource.ResourceWithConfigure   = (*syncScheduleResource)(nil)
 	_ resource.ResourceWithImportState = (*syncScheduleResource)(nil)
+	_ resource.ResourceWithIdentity    = (*syncScheduleResource)(nil)
 )
 
 // NewSyncScheduleResource is the codat_sync_schedule resource.
@@ -64,7 +65,7 @@ func (r *syncScheduleResource) Schema(_ context.Context, _ resource.SchemaReques
 }
 
 func (r *syncScheduleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+	r.apply(ctx, req.Plan, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *syncScheduleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -75,6 +76,7 @@ func (r *syncScheduleResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	id := state.CompanyID.ValueString()
+	resp.Diagnostics.Append(syncScheduleIdentity.set(ctx, resp.Identity, id)...)
 	cur, err := client.GetCompanySyncSettings(ctx, id)
 	if codat.IsNotFound(err) {
 		// The company was deleted, and its schedule with it.
@@ -128,7 +130,7 @@ func (r *syncScheduleResource) Read(ctx context.Context, req resource.ReadReques
 }
 
 func (r *syncScheduleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+	r.apply(ctx, req.Plan, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // Delete hands the company back to the profile's defaults; it deletes
@@ -146,10 +148,15 @@ func (r *syncScheduleResource) Delete(ctx context.Context, req resource.DeleteRe
 	}
 }
 
-// ImportState takes "<company id>" or "<company id>:<type>,<type>"; the
-// Read that follows picks the data types (see the resource description).
+func (r *syncScheduleResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	syncScheduleIdentity.schema(resp)
+}
+
+// ImportState takes "<company id>" or "<company id>:<type>,<type>", or the
+// identity (the company id); the Read that follows picks the data types
+// (see the resource description).
 func (r *syncScheduleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, sel := parseImportID(req.ID, &resp.Diagnostics)
+	id, sel := parseImportID(syncScheduleIdentity.importID(ctx, req, &resp.Diagnostics), &resp.Diagnostics)
 	if !uuidPattern.MatchString(id) {
 		resp.Diagnostics.AddError("Invalid Codat company id",
 			fmt.Sprintf("Import expects a Codat company id (a UUID such as 8a210b68-6988-11ed-a1eb-0242ac120002), optionally followed by a colon and the data types to import, such as <company id>:invoices,balanceSheet; got %q.", req.ID))
@@ -164,7 +171,7 @@ func (r *syncScheduleResource) ImportState(ctx context.Context, req resource.Imp
 
 // apply is Create and Update: read what Codat applies to the company, send
 // it back with the planned data types, and record the plan.
-func (r *syncScheduleResource) apply(ctx context.Context, planned tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics) {
+func (r *syncScheduleResource) apply(ctx context.Context, planned tfsdk.Plan, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
 	var plan syncScheduleModel
 	diags.Append(planned.Get(ctx, &plan)...)
 	client := requireClient(r.data, diags)
@@ -174,6 +181,7 @@ func (r *syncScheduleResource) apply(ctx context.Context, planned tfsdk.Plan, st
 		return
 	}
 	id := plan.CompanyID.ValueString()
+	diags.Append(syncScheduleIdentity.set(ctx, identity, id)...)
 	applied, err := client.AppliedCompanySettings(ctx, id)
 	if codat.IsNotFound(err) {
 		diags.AddAttributeError(path.Root("company_id"), "Codat company not found",

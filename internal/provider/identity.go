@@ -1,0 +1,55 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// Resource identity (Terraform 1.12 and later) is the id by which Codat
+// knows what a resource manages. An import block may give it instead of an
+// id string (identity = { id = "..." }), terraform query lists it, and
+// Terraform checks that it never changes. Older Terraform ignores it.
+
+// idIdentity is an identity of one string attribute.
+type idIdentity struct {
+	attr        string
+	description string
+}
+
+var (
+	companyIdentity      = idIdentity{attr: "id", description: "Codat's id for the company (a UUID)."}
+	syncScheduleIdentity = idIdentity{attr: "company_id", description: "The id of the Codat company (a UUID) whose sync schedule this is."}
+	profileIdentity      = idIdentity{attr: "client_id", description: "The id of the Codat client (a UUID) whose profile this is: the client of the API key."}
+)
+
+func (i idIdentity) schema(resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		i.attr: identityschema.StringAttribute{RequiredForImport: true, Description: i.description},
+	}}
+}
+
+// set records the identity. The framework hands every request of a
+// resource with identity one to fill, even from Terraform that ignores it.
+func (i idIdentity) set(ctx context.Context, identity *tfsdk.ResourceIdentity, value string) diag.Diagnostics {
+	if identity == nil {
+		return nil
+	}
+	return identity.SetAttribute(ctx, path.Root(i.attr), value)
+}
+
+// importID is what an import names: its id string, or the identity's
+// attribute when an import block gives an identity instead.
+func (i idIdentity) importID(ctx context.Context, req resource.ImportStateRequest, diags *diag.Diagnostics) string {
+	if req.ID != "" || req.Identity == nil {
+		return req.ID
+	}
+	var value types.String
+	diags.Append(req.Identity.GetAttribute(ctx, path.Root(i.attr), &value)...)
+	return value.ValueString()
+}

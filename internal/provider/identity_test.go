@@ -1,0 +1,109 @@
+package provider
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+var uuidValue = knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`))
+
+// TestAccIdentity_company: a company's identity is its id; an import block
+// giving only the identity imports it with nothing to change, and so does
+// the configuration Terraform generates for it.
+func TestAccIdentity_company(t *testing.T) {
+	requireCLI(t, featureIdentity)
+	t.Parallel()
+	env := newTestEnv(t)
+	config := companyConfig(env, "  name = \"Identity Bakery\"\n  platform_key = \"gbol\"\n  tags = { region = \"uk\" }")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: featureProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity(companyAddr, map[string]knownvalue.Check{"id": uuidValue}),
+					statecheck.ExpectIdentityValueMatchesState(companyAddr, tfjsonpath.New("id")),
+				},
+			},
+			{
+				// import { to = ..., identity = { id = ... } }: a no-op
+				// import with the same identity.
+				ResourceName:    companyAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
+			{
+				// The same with -generate-config-out and no resource block.
+				ResourceName:    companyAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+				GenerateConfig:  true,
+			},
+		},
+	})
+}
+
+// TestAccIdentity_syncSchedule: a sync schedule's identity is its company's
+// id; importing by it takes the data types the company customises.
+func TestAccIdentity_syncSchedule(t *testing.T) {
+	requireCLI(t, featureIdentity)
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	company := newCompany(t, env, "Identity Schedule Ltd")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: featureProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: scheduleConfig(env, company.ID, `    invoices = { sync_every = "weekly" }`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity(scheduleAddr, map[string]knownvalue.Check{"company_id": knownvalue.StringExact(company.ID)}),
+				},
+			},
+			{
+				ResourceName:    scheduleAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
+		},
+	})
+}
+
+// TestAccIdentity_profileSyncSettings: the profile's identity is the client
+// id. Importing by it takes every data type of the profile, as the bare
+// import id "profile" does, so the plan then drops the ones the
+// configuration does not name.
+func TestAccIdentity_profileSyncSettings(t *testing.T) {
+	requireCLI(t, featureIdentity)
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	clientID := profileSettings(t, env).ClientID
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: featureProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: profileConfig(env, `    invoices = { sync_every = "daily" }`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity(profileAddr, map[string]knownvalue.Check{"client_id": knownvalue.StringExact(clientID)}),
+					statecheck.ExpectIdentityValueMatchesStateAtPath(profileAddr, tfjsonpath.New("client_id"), tfjsonpath.New("id")),
+				},
+			},
+			{
+				ResourceName:       profileAddr,
+				ImportState:        true,
+				ImportStateKind:    resource.ImportBlockWithResourceIdentity,
+				ExpectNonEmptyPlan: true,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(profileAddr, plancheck.ResourceActionUpdate),
+				}},
+			},
+		},
+	})
+}
