@@ -97,7 +97,15 @@ func (s *store) createConnection(companyID, platformKey, base string) (codat.Con
 	if !in.Enabled {
 		return codat.Connection{}, badRequest(servicePublicAPI, fmt.Sprintf("Integration '%s' is not enabled", platformKey))
 	}
-	conn := &connectionRecord{
+	conn := newConnectionRecord(in, s.now())
+	c.Connections = append(c.Connections, conn)
+	s.changed()
+	return s.connectionView(c, conn, base, s.now()), nil
+}
+
+// newConnectionRecord is a new PendingAuth connection to in.
+func newConnectionRecord(in codat.Integration, now time.Time) *connectionRecord {
+	return &connectionRecord{
 		ID:             uuid.NewString(),
 		IntegrationKey: in.Key,
 		IntegrationID:  in.IntegrationID,
@@ -105,11 +113,8 @@ func (s *store) createConnection(companyID, platformKey, base string) (codat.Con
 		SourceType:     in.SourceType,
 		PlatformName:   in.Name,
 		Status:         codat.StatusPendingAuth,
-		Created:        s.now(),
+		Created:        now,
 	}
-	c.Connections = append(c.Connections, conn)
-	s.changed()
-	return s.connectionView(c, conn, base, s.now()), nil
 }
 
 // unlinkConnection is PATCH: the public API only lets a client unlink.

@@ -129,10 +129,8 @@ func (r *companyResource) Read(ctx context.Context, req resource.ReadRequest, re
 	resp.Diagnostics.Append(diags...)
 	if len(imported) > 0 {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
-		if len(company.DataConnections) == 1 {
-			// The company's only connection becomes the managed one.
-			conn := company.DataConnections[0]
-			keys, err := r.data.catalogue.PlatformKeys(ctx, conn)
+		if conn := company.ConnectionAdoptedOnImport(); conn != nil {
+			keys, err := r.data.catalogue.PlatformKeys(ctx, *conn)
 			if err != nil {
 				addAPIError(&resp.Diagnostics, "Could not look up the platform of the imported company's connection", err)
 				return
