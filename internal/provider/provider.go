@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -36,7 +38,11 @@ const (
 // -api-key (emulator.DefaultAPIKey; a test keeps them equal).
 const emulatorDefaultKey = "codat-emulator-local-dev-key"
 
-var _ provider.ProviderWithValidateConfig = (*codatProvider)(nil)
+var (
+	_ provider.ProviderWithValidateConfig = (*codatProvider)(nil)
+	_ provider.ProviderWithListResources  = (*codatProvider)(nil)
+	_ provider.ProviderWithActions        = (*codatProvider)(nil)
+)
 
 type codatProvider struct {
 	version string
@@ -172,6 +178,8 @@ func (p *codatProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	data := newProviderData(client, timing)
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
+	resp.ActionData = data
 }
 
 func (p *codatProvider) Resources(context.Context) []func() resource.Resource {
@@ -181,6 +189,18 @@ func (p *codatProvider) Resources(context.Context) []func() resource.Resource {
 		NewProfileSyncSettingsResource,
 		NewDataSyncResource,
 	}
+}
+
+// ListResources are for terraform query (Terraform 1.14+).
+func (p *codatProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewCompanyListResource,
+	}
+}
+
+// Actions are for action blocks (Terraform 1.14+).
+func (p *codatProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{}
 }
 
 func (p *codatProvider) DataSources(context.Context) []func() datasource.DataSource {
