@@ -2,10 +2,7 @@ package provider
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -172,71 +169,19 @@ func (r *dataSyncResource) Create(ctx context.Context, req resource.CreateReques
 	slices.Sort(dataTypes)
 
 	start := time.Now()
-	deadline := start.Add(timeout)
-	run := client.NewSyncRun(plan.CompanyID.ValueString())
-	companyID := plan.CompanyID.ValueString()
-	save := func() {
-		state := plan
-		state.ID = types.StringValue(uuid.NewString())
-		state.QueuedAt = types.StringValue(start.UTC().Format(time.RFC3339))
-		ops, d := operationsValue(ctx, run.Operations())
-		resp.Diagnostics.Append(d...)
-		state.Operations = ops
-		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	job := syncJob{CompanyID: plan.CompanyID.ValueString(), ConnectionID: plan.ConnectionID.ValueString(), DataTypes: dataTypes,
+		Wait: plan.WaitForCompletion.ValueBool(), Timeout: timeout, Caller: dataSyncCaller}
+	run, queued := job.run(ctx, client, start, &resp.Diagnostics)
+	if !queued {
+		return
 	}
-
-	// Queue.
-	if len(dataTypes) > 0 {
-		connectionID := plan.ConnectionID.ValueString()
-		for _, dataType := range dataTypes {
-			if err := run.Queue(ctx, dataType, connectionID); err != nil {
-				summary, detail := queueProblem(ctx, client, companyID, connectionID, dataType, err)
-				if queued := run.Operations(); len(queued) > 0 {
-					detail += fmt.Sprintf("\n\nThe data types queued before this one (%s) are syncing at Codat. This codat_data_sync is saved in state but tainted, so the next apply queues every data type again.",
-						strings.Join(codat.PulledDataTypes(queued), ", "))
-					save()
-				}
-				resp.Diagnostics.AddError(summary, detail)
-				return
-			}
-		}
-	} else {
-		if err := run.SnapshotHistory(ctx, start.Add(-codat.QueueAllLookback)); err != nil {
-			resp.Diagnostics.AddError(fmt.Sprintf("Could not read the pull history of Codat company %s before syncing it", companyID),
-				apiErrorDetail(err)+"\n\nNothing was queued.")
-			return
-		}
-		if err := run.QueueAll(ctx); err != nil {
-			summary, detail := queueProblem(ctx, client, companyID, "", "", err)
-			resp.Diagnostics.AddError(summary, detail)
-			return
-		}
-		searchEnd := earlier(deadline, start.Add(codat.QueueAllDiscovery))
-		err := run.Discover(ctx, searchEnd)
-		switch {
-		case errors.Is(err, codat.ErrPollDeadline):
-			resp.Diagnostics.AddWarning("No pull operations found for the Codat sync",
-				fmt.Sprintf("Codat accepted the request to sync every data type of company %s that is fetched on first link (POST data/all answered 204), "+
-					"but no new pull operation appeared in its history within %s, so operations is empty and there was nothing to wait for. "+
-					"This happens when no data type has fetch_on_first_link in the sync settings (codat_profile_sync_settings, codat_sync_schedule), "+
-					"or when the company's linked platforms provide none of them. Set data_types to sync particular data types.",
-					companyID, searchEnd.Sub(start).Round(time.Second)))
-			save()
-			return
-		case err != nil:
-			// The sync is queued; a failure to see it must not hide that.
-			resp.Diagnostics.AddWarning("Could not list the operations of the Codat sync",
-				fmt.Sprintf("Codat queued a sync of company %s's data types (POST data/all), but its pull history could not be read, so operations is empty and Terraform did not wait for the sync: %s",
-					companyID, apiErrorDetail(err)))
-			save()
-			return
-		}
-	}
-
-	if plan.WaitForCompletion.ValueBool() {
-		addWaitProblem(ctx, &resp.Diagnostics, run, run.Wait(ctx, deadline), timeout)
-	}
-	save()
+	state := plan
+	state.ID = types.StringValue(uuid.NewString())
+	state.QueuedAt = types.StringValue(start.UTC().Format(time.RFC3339))
+	ops, d := operationsValue(ctx, run.Operations())
+	resp.Diagnostics.Append(d...)
+	state.Operations = ops
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
 // Read sends nothing: the sync happened when the resource was created, and
@@ -284,11 +229,4 @@ func pullOperationToModel(op codat.PullOperation) pullOperationModel {
 		Requested:    optionalString(op.Requested),
 		Completed:    optionalString(op.Completed),
 	}
-}
-
-func earlier(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
 }

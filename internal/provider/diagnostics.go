@@ -191,37 +191,34 @@ func syncHoursText(h int) string {
 }
 
 // addWaitProblem reports how waiting for the sync's pulls ended, when that
-// is not with every pull Complete. The resource is saved either way, so an
-// error leaves it tainted and the next apply queues the sync again.
-func addWaitProblem(ctx context.Context, diags *diag.Diagnostics, run *codat.SyncRun, err error, timeout time.Duration) {
+// is not with every pull Complete, saying what happens next as caller does.
+func addWaitProblem(ctx context.Context, diags *diag.Diagnostics, run *codat.SyncRun, err error, timeout time.Duration, caller syncCaller) {
 	companyID := run.CompanyID()
 	var stopped *codat.WaitStoppedError
 	switch {
 	case err == nil:
 	case errors.Is(err, codat.ErrPollDeadline), errors.As(err, &stopped) && ctx.Err() == nil:
 		diags.AddError("Timed out waiting for the Codat sync", fmt.Sprintf(
-			"After %s (timeouts.create), these pulls of company %s were still running:%s\n\n"+
-				"The sync goes on at Codat; the codat_data_status data source shows when it ends. "+
-				"This codat_data_sync is saved in state but tainted, so the next apply queues the sync again; "+
-				"to keep it without queueing again, run terraform untaint on it. For long syncs, raise timeouts.create or set wait_for_completion = false.",
-			timeout, companyID, describeOps(run.Running())))
+			"After %s (%s), these pulls of company %s were still running:%s\n\n"+
+				"The sync goes on at Codat; the codat_data_status data source shows when it ends. %s",
+			timeout, caller.timeoutSetting, companyID, describeOps(run.Running()), caller.longSyncs))
 		return
 	case errors.As(err, &stopped):
 		diags.AddError("Stopped waiting for the Codat sync", fmt.Sprintf(
 			"Terraform stopped waiting after %s (%v). These pulls of company %s were still running:%s\n\n"+
-				"The sync goes on at Codat. This codat_data_sync is saved in state but tainted, so the next apply queues it again.",
-			stopped.Waited.Round(time.Second), stopped.Cause, companyID, describeOps(run.Running())))
+				"The sync goes on at Codat. %s",
+			stopped.Waited.Round(time.Second), stopped.Cause, companyID, describeOps(run.Running()), caller.again))
 		return
 	default:
 		diags.AddError("Could not follow the Codat sync", fmt.Sprintf(
 			"The sync of company %s was queued, but reading its progress from Codat's pull history failed: %s\n\n"+
-				"The sync goes on at Codat. This codat_data_sync is saved in state but tainted, so the next apply queues it again.",
-			companyID, apiErrorDetail(err)))
+				"The sync goes on at Codat. %s",
+			companyID, apiErrorDetail(err), caller.again))
 		return
 	}
 	if failed := run.Failed(); len(failed) > 0 {
 		diags.AddError(fmt.Sprintf("Codat could not sync %s", strings.Join(codat.PulledDataTypes(failed), ", ")),
-			failedDetail(companyID, failed))
+			failedDetail(companyID, failed, caller))
 	}
 	if ended := run.EndedWithoutData(); len(ended) > 0 {
 		diags.AddWarning(fmt.Sprintf("Codat synced no data for %s", strings.Join(codat.PulledDataTypes(ended), ", ")),
@@ -247,13 +244,13 @@ func describeOps(ops []codat.PullOperation) string {
 }
 
 // failedDetail explains failed pulls with Codat's messages and what to do.
-func failedDetail(companyID string, failed []codat.PullOperation) string {
+func failedDetail(companyID string, failed []codat.PullOperation, caller syncCaller) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "These pulls of company %s failed at Codat:%s\n\n", companyID, describeOps(failed))
 	if slices.ContainsFunc(failed, func(op codat.PullOperation) bool { return op.Status == codat.PullStatusAuthError }) {
 		b.WriteString("AuthError means the platform no longer accepts the business's authorisation: the business must authorise again through the connection's link_url (codat_company's link_url). ")
 	}
-	b.WriteString("Fix the cause Codat gives; this codat_data_sync is saved in state but tainted, so the next apply queues the sync again.")
+	b.WriteString("Fix the cause Codat gives. " + caller.again)
 	return b.String()
 }
 
