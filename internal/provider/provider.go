@@ -200,7 +200,9 @@ func (p *codatProvider) ListResources(context.Context) []func() list.ListResourc
 
 // Actions are for action blocks (Terraform 1.14+).
 func (p *codatProvider) Actions(context.Context) []func() action.Action {
-	return []func() action.Action{}
+	return []func() action.Action{
+		NewQueueSyncAction,
+	}
 }
 
 func (p *codatProvider) DataSources(context.Context) []func() datasource.DataSource {

@@ -79,7 +79,11 @@ func (j syncJob) run(ctx context.Context, client *codat.Client, start time.Time,
 		j.Progress(message)
 	}
 	if j.Wait {
-		addWaitProblem(ctx, diags, run, run.Wait(ctx, deadline), j.Timeout, j.Caller)
+		err := run.Wait(ctx, deadline)
+		addWaitProblem(ctx, diags, run, err, j.Timeout, j.Caller)
+		if err == nil && j.Progress != nil {
+			j.Progress("The pulls finished:" + describeOps(run.Operations()))
+		}
 	}
 	return run, true
 }

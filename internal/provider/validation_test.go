@@ -181,3 +181,37 @@ func TestAccValidation_table(t *testing.T) {
 	}
 	t.Logf("%d invalid configurations across %d resources, data sources and the provider block", total, len(table))
 }
+
+// TestAccValidation_actionsAndLists: the codat_queue_sync action and the
+// codat_company list resource refuse invalid arguments the same way, before
+// any request: the action when the configuration is planned, the list when
+// terraform query reads it.
+func TestAccValidation_actionsAndLists(t *testing.T) {
+	requireCLI(t, featureActions)
+	t.Parallel()
+	env := newTestEnv(t)
+	action := func(body string) string {
+		return env.providerBlock() + fmt.Sprintf("action \"codat_queue_sync\" \"x\" {\n  config {\n    company_id = %q\n    %s\n  }\n}\n", someCompanyID, body)
+	}
+	listed := func(body string) string {
+		return "list \"codat_company\" \"x\" {\n  provider = codat\n  config {\n    " + body + "\n  }\n}\n"
+	}
+	steps := []resource.TestStep{
+		{Config: action(`data_types = ["invoice"]`), PlanOnly: true, ExpectError: attrAndRule(`data_types`, `"invoice" is not a Codat data type. Did you mean "invoices"`)},
+		{Config: action(`connection_id = "` + someCompanyID + `"`), PlanOnly: true, ExpectError: attrAndRule(`connection_id`, `Attribute "data_types" must be specified when "connection_id" is specified`)},
+		{Config: action(`timeout = "ten minutes"`), PlanOnly: true, ExpectError: attrAndRule(`timeout`, `must be a duration such as "90s" or "5m", at least 1s, got "ten minutes"`)},
+		{Config: env.providerBlock() + "action \"codat_queue_sync\" \"x\" {\n  config {\n    company_id = \"acme\"\n  }\n}\n", PlanOnly: true, ExpectError: attrAndRule(`company_id`, `must be a Codat company ID (a UUID`)},
+		// The list blocks read the provider block of the step before.
+		{Config: env.providerBlock()},
+		{Query: true, Config: listed(`connection_status = "linked"`), ExpectError: attrAndRule(`connection_status`, `value must be one of: ["PendingAuth" "Linked" "Unlinked" "Deauthorized"]`)},
+		{Query: true, Config: listed(`platform_key = "Xero"`), ExpectError: attrAndRule(`platform_key`, `must be a Codat platform key: four lower-case letters`)},
+		{Query: true, Config: listed(`tags = ""`), ExpectError: attrAndRule(`tags`, `string length must be between 1 and 2047`)},
+		{Query: true, Config: listed(`name_contains = ""`), ExpectError: attrAndRule(`name_contains`, `string length must be at least 1`)},
+	}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: featureProviderFactories, Steps: steps})
+	if env.Emulator != nil {
+		if counts := env.Emulator.RequestCounts(); counts.Total != 0 {
+			t.Errorf("validation sent %d requests to Codat, want 0 (%v)", counts.Total, counts.Routes)
+		}
+	}
+}
