@@ -47,10 +47,11 @@ type fullServer interface {
 // releasingServer releases the context of the requests Terraform sends per
 // resource instance or data source, the ones whose number grows with the
 // configuration; the others are sent a few times per run and pass through.
-// ListResource and InvokeAction must pass through: their results (listed
-// companies, a sync's progress) are produced after the call returns, under
-// its context, which releasing would cancel. The tests of terraform query
-// and of the action run through NewServer.
+// ListResource and InvokeAction pass through too: they come once per list
+// block or invocation, and their results (listed companies, a sync and its
+// progress) are produced after the call returns, by code still reading the
+// call's context, whose values (the loggers) a release would empty. The
+// tests of terraform query and of the action run through NewServer.
 type releasingServer struct{ fullServer }
 
 // call runs one request with a context that is released when it returns.
