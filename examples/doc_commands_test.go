@@ -107,6 +107,9 @@ var docCommands = map[string][]string{
 		"export CODAT_BASE_URL=http://127.0.0.1:8089 CODAT_API_KEY=codat-emulator-local-dev-key",          // indexEmulator
 		"export CODAT_API_KEY=...   # a sandbox client",                                                   // indexProbe
 	},
+	"templates/guides/onboarding-a-lending-applicant.md.tmpl": {
+		"terraform apply            # the company and three connections; prints the three links", // lendingGuide
+	},
 	"templates/guides/onboarding-with-the-link-flow.md.tmpl": {
 		"export CODAT_API_KEY=...            # Codat Portal, Developers > API keys", // onboardingGuide
 	},
@@ -172,6 +175,7 @@ func TestDocCommands(t *testing.T) {
 	t.Run("docs local emulator", indexEmulator)
 	t.Run("docs probe", indexProbe)
 	t.Run("onboarding guide", onboardingGuide)
+	t.Run("lending guide", lendingGuide)
 	t.Run("import commands", importCommands)
 }
 
@@ -528,6 +532,26 @@ func onboardingGuide(t *testing.T) {
 	}
 }
 
+// lendingGuide: the lending applicant's three links, two of them
+// authorised as the applicant would, and the plan that then names the third.
+func lendingGuide(t *testing.T) {
+	t.Parallel()
+	needCurl(t)
+	const page = "templates/guides/onboarding-a-lending-applicant.md.tmpl"
+	srv := startEmulator(t, nil)
+	work := copyConfig(t, "guides/onboarding-a-lending-applicant")
+	authorise := func(output string) string {
+		return `curl -fsS -o /dev/null -X POST "$(terraform output -raw ` + output + ` | sed 's,/start$,,')/authorize"`
+	}
+	script := fill(t, docBlock(t, page, "sh", docCommands[page][0]),
+		"# ... the applicant authorises Xero and Plaid ...", authorise("accounting_link")+"\n"+authorise("banking_link"))
+	out := runScript(t, work, docEnv("TF_CLI_CONFIG_FILE="+registryMirror(t), "CODAT_BASE_URL="+srv.URL, "CODAT_API_KEY="+emulator.DefaultAPIKey,
+		"TF_CLI_ARGS=-no-color"), "terraform init -input=false >/dev/null\n"+script)
+	if !strings.Contains(out, "No changes.") || !regexp.MustCompile(`still has to authorise: Shopify \(PendingAuth\)\.`).MatchString(out) {
+		t.Errorf("after two of the three links, the plan does not name only Shopify:\n%s", out)
+	}
+}
+
 // importCommands: each terraform import line of the resources' import.sh
 // files (rendered into the resource pages), in a copy of the resource's
 // example with the companies it names at the emulator.
@@ -546,7 +570,13 @@ func importCommands(t *testing.T) {
 		for _, cmd := range commands(string(body)) {
 			t.Run(cmd, func(t *testing.T) {
 				t.Parallel()
-				srv := startEmulator(t, uuidPattern.FindAllString(cmd, -1))
+				var imported map[string][]string
+				if ids := uuidPattern.FindAllString(cmd, -1); len(ids) > 0 {
+					// The company, and the connection that follows it in a
+					// "<company id>/<connection id>".
+					imported = map[string][]string{strings.ToLower(ids[0]): ids[1:]}
+				}
+				srv := startEmulator(t, imported)
 				work := copyConfig(t, filepath.Dir(file))
 				env := docEnv("TF_CLI_CONFIG_FILE="+cliConfig, "CODAT_BASE_URL="+srv.URL, "CODAT_API_KEY="+emulator.DefaultAPIKey,
 					"TF_CLI_ARGS_import=-no-color")

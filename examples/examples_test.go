@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -73,7 +74,7 @@ func TestExamples(t *testing.T) {
 				t.Logf("validated only: variables %s have no default, so a plan needs input", strings.Join(missing, ", "))
 				return
 			}
-			srv := startEmulator(t, importedCompanyIDs(t, work))
+			srv := startEmulator(t, importedIDs(t, work))
 			env = append(env, "CODAT_BASE_URL="+srv.URL, "CODAT_API_KEY="+emulator.DefaultAPIKey)
 			plan := run(t, work, env, tf, "plan", "-no-color", "-input=false", "-lock=false")
 			t.Log(planSummary.FindString(plan))
@@ -237,14 +238,20 @@ func blockBody(src string, open int) string {
 	return src[open+1:]
 }
 
-// importedCompanyIDs are the Codat company ids that import blocks name
-// (alone, or inside a composite id such as "<company id>:invoices").
-func importedCompanyIDs(t *testing.T, dir string) []string {
+// importedIDs are the ids that import blocks name: each Codat company id
+// (alone, or first in a composite id such as "<company id>:invoices"), with
+// the connection ids that follow it in a "<company id>/<connection id>".
+func importedIDs(t *testing.T, dir string) map[string][]string {
 	t.Helper()
-	var ids []string
+	ids := map[string][]string{}
 	for _, src := range tfSources(t, dir) {
 		for _, m := range importID.FindAllStringSubmatch(src, -1) {
-			ids = append(ids, uuidPattern.FindAllString(m[1], -1)...)
+			found := uuidPattern.FindAllString(m[1], -1)
+			if len(found) == 0 {
+				continue
+			}
+			company := strings.ToLower(found[0])
+			ids[company] = append(ids[company], found[1:]...)
 		}
 	}
 	return ids
@@ -276,14 +283,15 @@ func tfSources(t *testing.T, dir string) []string {
 }
 
 // startEmulator serves an emulator whose state already holds a company for
-// each id an import block names, so planning the import finds it. The
-// companies go in through the emulator's own -state file format, read back
-// from a fresh emulator so the test follows that format's changes.
-func startEmulator(t *testing.T, companyIDs []string) *httptest.Server {
+// each company id an import block names, with a Xero connection for each
+// connection id, so planning the import finds them. They go in through the
+// emulator's own -state file format, read back from a fresh emulator so the
+// test follows that format's changes.
+func startEmulator(t *testing.T, imported map[string][]string) *httptest.Server {
 	t.Helper()
 	opts := emulator.Options{SyncStepDuration: emulator.NoSyncDelay}
-	if len(companyIDs) > 0 {
-		opts.StatePath = seededState(t, companyIDs)
+	if len(imported) > 0 {
+		opts.StatePath = seededState(t, imported)
 	}
 	emu, err := emulator.Open(opts)
 	if err != nil {
@@ -294,20 +302,29 @@ func startEmulator(t *testing.T, companyIDs []string) *httptest.Server {
 	return srv
 }
 
-func seededState(t *testing.T, companyIDs []string) string {
+func seededState(t *testing.T, imported map[string][]string) string {
 	t.Helper()
-	rec := httptest.NewRecorder()
-	emulator.New(emulator.Options{}).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/_emulator/state", nil))
+	fresh := emulator.New(emulator.Options{})
 	var state map[string]any
-	if err := json.Unmarshal(rec.Body.Bytes(), &state); err != nil {
-		t.Fatalf("reading the emulator's state format: %v (%s)", err, rec.Body.String())
-	}
+	getJSON(t, fresh, "/_emulator/state", &state)
+	var xero map[string]any
+	getJSON(t, fresh, "/integrations/gbol", &xero)
+	created := time.Now().UTC().Format(time.RFC3339)
 	var companies []any
-	for _, id := range slices.Compact(slices.Sorted(slices.Values(companyIDs))) {
+	for _, id := range slices.Sorted(maps.Keys(imported)) {
+		var conns []any
+		for _, connID := range slices.Compact(slices.Sorted(slices.Values(imported[id]))) {
+			conns = append(conns, map[string]any{
+				"id": strings.ToLower(connID), "integrationKey": "gbol", "integrationId": xero["integrationId"],
+				"sourceId": xero["sourceId"], "sourceType": xero["sourceType"], "platformName": xero["name"],
+				"status": "Linked", "created": created,
+			})
+		}
 		companies = append(companies, map[string]any{
-			"id":      strings.ToLower(id),
-			"name":    "Imported by the examples test",
-			"created": time.Now().UTC().Format(time.RFC3339),
+			"id":          id,
+			"name":        "Imported by the examples test",
+			"created":     created,
+			"connections": conns,
 		})
 	}
 	state["companies"] = companies
@@ -320,4 +337,16 @@ func seededState(t *testing.T, companyIDs []string) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// getJSON decodes what the emulator answers to GET path (with its API key).
+func getJSON(t *testing.T, emu *emulator.Emulator, path string, into any) {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req.Header.Set("Authorization", emu.AuthorizationHeader())
+	emu.ServeHTTP(rec, req)
+	if err := json.Unmarshal(rec.Body.Bytes(), into); err != nil {
+		t.Fatalf("GET %s from the emulator: %v (%s)", path, err, rec.Body.String())
+	}
 }

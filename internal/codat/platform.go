@@ -165,3 +165,76 @@ func (c *Company) removeConnection(id string) {
 	}
 	c.DataConnections = kept
 }
+
+// Release is what ReleaseConnection did with a connection.
+type Release string
+
+// What ReleaseConnection can do.
+const (
+	// ReleaseGone: the connection (or its company) no longer exists.
+	ReleaseGone Release = "gone"
+	// ReleaseDeleted: the connection was deleted.
+	ReleaseDeleted Release = "deleted"
+	// ReleaseUnlinked: the connection was Linked and is now Unlinked; Codat
+	// keeps the data read through it.
+	ReleaseUnlinked Release = "unlinked"
+	// ReleaseKept: the connection is left as it was, Deauthorized or
+	// Unlinked, with its data.
+	ReleaseKept Release = "kept"
+)
+
+// ReleaseConnection gives up a connection a caller managed, so that nothing
+// the business linked loses its data unless the caller asks (deleteLinked):
+//
+//   - PendingAuth (never linked) is deleted: it holds no data;
+//   - Linked is unlinked: access ends, and Codat keeps the data already read
+//     (core-concepts/connections.md, "Disconnect a data connection");
+//   - Deauthorized and Unlinked are kept as they are, with no request: the
+//     same page says only Linked connections can be unlinked, neither gives
+//     access any more, and both keep the data already read, so unlinking is
+//     refused and deleting would lose that data;
+//   - with deleteLinked, the connection is deleted whatever its status.
+//
+// The status is read first (one GET), not taken from the caller, so a
+// business that authorised after the caller last looked is unlinked, not
+// deleted. It returns what it did and the status the connection had.
+func (c *Client) ReleaseConnection(ctx context.Context, companyID, connectionID string, deleteLinked bool) (Release, ConnectionStatus, error) {
+	var status ConnectionStatus
+	if !deleteLinked {
+		conn, err := c.GetConnection(ctx, companyID, connectionID)
+		switch {
+		case IsNotFound(err):
+			return ReleaseGone, "", nil
+		case err != nil:
+			return "", "", err
+		}
+		status = conn.Status
+		switch {
+		case status == StatusLinked:
+			if _, err := c.UnlinkConnection(ctx, companyID, connectionID); err != nil {
+				return "", status, err
+			}
+			return ReleaseUnlinked, status, nil
+		case !status.NeverLinked():
+			return ReleaseKept, status, nil
+		}
+	}
+	err := c.DeleteConnection(ctx, companyID, connectionID)
+	switch {
+	case IsNotFound(err):
+		return ReleaseGone, status, nil
+	case err != nil:
+		return "", status, err
+	}
+	return ReleaseDeleted, status, nil
+}
+
+// ConnectionAdoptedOnImport is the connection an imported company's
+// resource manages: its only one, or none when it has several (which one
+// the business uses is for the configuration to say) or none.
+func (c *Company) ConnectionAdoptedOnImport() *Connection {
+	if len(c.DataConnections) != 1 {
+		return nil
+	}
+	return &c.DataConnections[0]
+}

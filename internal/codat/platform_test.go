@@ -34,3 +34,18 @@ func TestAdoptableConnection(t *testing.T) {
 		t.Errorf("an Unlinked connection was adopted: %q", got)
 	}
 }
+
+func TestConnectionAdoptedOnImport(t *testing.T) {
+	t.Parallel()
+	one := &Company{DataConnections: []Connection{{ID: "c1"}}}
+	if got := one.ConnectionAdoptedOnImport(); got == nil || got.ID != "c1" {
+		t.Errorf("one connection: adopted %v, want c1", got)
+	}
+	two := &Company{DataConnections: []Connection{{ID: "c1"}, {ID: "c2"}}}
+	if got := two.ConnectionAdoptedOnImport(); got != nil {
+		t.Errorf("two connections: adopted %v, want none", got)
+	}
+	if got := (&Company{}).ConnectionAdoptedOnImport(); got != nil {
+		t.Errorf("no connection: adopted %v, want none", got)
+	}
+}

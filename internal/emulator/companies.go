@@ -157,14 +157,25 @@ func (s *store) getCompany(id, base string) (codat.Company, error) {
 }
 
 func (s *store) createCompany(req codat.CompanyRequest, base string) (codat.Company, error) {
-	name, err := checkCompanyFields(&req.Name, req.Tags)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.addCompanyLocked(req)
 	if err != nil {
 		return codat.Company{}, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.changed()
+	return s.companyView(c, base), nil
+}
+
+// addCompanyLocked validates req and adds the company, within the plan's
+// company limit; call with s.mu held.
+func (s *store) addCompanyLocked(req codat.CompanyRequest) (*companyRecord, error) {
+	name, err := checkCompanyFields(&req.Name, req.Tags)
+	if err != nil {
+		return nil, err
+	}
 	if s.maxCompanies > 0 && len(s.data.Companies) >= s.maxCompanies {
-		return codat.Company{}, &apiError{status: http.StatusPaymentRequired, service: serviceClientsAPI,
+		return nil, &apiError{status: http.StatusPaymentRequired, service: serviceClientsAPI,
 			message: "CompanyValidationException: Company limit exceeded",
 			validation: []codat.ValidationItem{{ItemID: "Company", ValidatorName: "CreateCompany",
 				Message: fmt.Sprintf("You have exceeded the %d-company limit that applies to your plan. Delete any companies you no longer need and retry the request.", s.maxCompanies)}}}
@@ -178,8 +189,7 @@ func (s *store) createCompany(req codat.CompanyRequest, base string) (codat.Comp
 	}
 	s.data.Companies = append(s.data.Companies, c)
 	s.companies[c.ID] = c
-	s.changed()
-	return s.companyView(c, base), nil
+	return c, nil
 }
 
 // replaceCompany is PUT: name, description and tags all take the request's

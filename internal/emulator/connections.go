@@ -85,27 +85,30 @@ func (s *store) createConnection(companyID, platformKey, base string) (codat.Con
 	if err != nil {
 		return codat.Connection{}, err
 	}
+	conn, err := s.addConnectionLocked(c, platformKey)
+	if err != nil {
+		return codat.Connection{}, err
+	}
+	s.changed()
+	return s.connectionView(c, conn, base, s.now()), nil
+}
+
+// addConnectionLocked adds a PendingAuth connection to platformKey, which
+// must be an enabled platform; call with s.mu held.
+func (s *store) addConnectionLocked(c *companyRecord, platformKey string) (*connectionRecord, error) {
 	if !platformKeyPattern.MatchString(platformKey) {
-		return codat.Connection{}, badRequest(servicePublicAPI, "Error processing request - not valid.",
+		return nil, badRequest(servicePublicAPI, "Error processing request - not valid.",
 			codat.ValidationItem{ItemID: "platformKey", ValidatorName: "PlatformKey",
 				Message: fmt.Sprintf("platformKey must be four lower-case letters (see GET /integrations), got %q.", platformKey)})
 	}
 	in, ok := integrationByKey(platformKey)
 	if !ok {
-		return codat.Connection{}, badRequest(servicePublicAPI, fmt.Sprintf("Integration '%s' does not exist", platformKey))
+		return nil, badRequest(servicePublicAPI, fmt.Sprintf("Integration '%s' does not exist", platformKey))
 	}
 	if !in.Enabled {
-		return codat.Connection{}, badRequest(servicePublicAPI, fmt.Sprintf("Integration '%s' is not enabled", platformKey))
+		return nil, badRequest(servicePublicAPI, fmt.Sprintf("Integration '%s' is not enabled", platformKey))
 	}
-	conn := newConnectionRecord(in, s.now())
-	c.Connections = append(c.Connections, conn)
-	s.changed()
-	return s.connectionView(c, conn, base, s.now()), nil
-}
-
-// newConnectionRecord is a new PendingAuth connection to in.
-func newConnectionRecord(in codat.Integration, now time.Time) *connectionRecord {
-	return &connectionRecord{
+	conn := &connectionRecord{
 		ID:             uuid.NewString(),
 		IntegrationKey: in.Key,
 		IntegrationID:  in.IntegrationID,
@@ -113,11 +116,17 @@ func newConnectionRecord(in codat.Integration, now time.Time) *connectionRecord 
 		SourceType:     in.SourceType,
 		PlatformName:   in.Name,
 		Status:         codat.StatusPendingAuth,
-		Created:        now,
+		Created:        s.now(),
 	}
+	c.Connections = append(c.Connections, conn)
+	return conn, nil
 }
 
-// unlinkConnection is PATCH: the public API only lets a client unlink.
+// unlinkConnection is PATCH: the public API only lets a client unlink, and
+// "only Linked data connections can be unlinked" (core-concepts/
+// connections.md). Unlinking an Unlinked connection again changes nothing.
+// The docs do not say what Codat answers for PendingAuth or Deauthorized;
+// the emulator refuses with 400, naming the status.
 func (s *store) unlinkConnection(companyID, connectionID string, status codat.ConnectionStatus, base string) (codat.Connection, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -134,8 +143,16 @@ func (s *store) unlinkConnection(companyID, connectionID string, status codat.Co
 			codat.ValidationItem{ItemID: "status", ValidatorName: "UpdateConnectionStatus",
 				Message: fmt.Sprintf("status can only be set to %q, got %q.", codat.StatusUnlinked, status)})
 	}
-	conn.Status = codat.StatusUnlinked
-	s.changed()
+	switch conn.Status {
+	case codat.StatusLinked:
+		conn.Status = codat.StatusUnlinked
+		s.changed()
+	case codat.StatusUnlinked:
+	default:
+		return codat.Connection{}, badRequest(servicePublicAPI, "Error processing request - not valid.",
+			codat.ValidationItem{ItemID: "status", ValidatorName: "UpdateConnectionStatus",
+				Message: fmt.Sprintf("Only Linked data connections can be unlinked; connection %s is %s.", conn.ID, conn.Status)})
+	}
 	return s.connectionView(c, conn, base, s.now()), nil
 }
 

@@ -101,6 +101,27 @@ func TestUnlinkConnection(t *testing.T) {
 	wantStatus(t, h.do("PATCH", path, `{"status":"Unlinked"}`), http.StatusOK)
 }
 
+// TestUnlinkOnlyLinked: Codat's docs say only Linked connections can be
+// unlinked, so a PendingAuth or Deauthorized one is refused and unchanged.
+func TestUnlinkOnlyLinked(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	c := h.createCompany(map[string]any{"name": "Unlink Rules Ltd"})
+	pending := h.createConnection(c.ID, "gbol")
+	deauthorized := h.createConnection(c.ID, "suuo")
+	if err := h.emu.SetConnectionStatus(c.ID, deauthorized.ID, codat.StatusDeauthorized); err != nil {
+		t.Fatal(err)
+	}
+	for _, conn := range []codat.Connection{pending, deauthorized} {
+		path := "/companies/" + c.ID + "/connections/" + conn.ID
+		before := decode[codat.Connection](t, h.do("GET", path, nil)).Status
+		wantError(t, h.do("PATCH", path, `{"status":"Unlinked"}`), http.StatusBadRequest, "not valid")
+		if after := decode[codat.Connection](t, h.do("GET", path, nil)).Status; after != before {
+			t.Errorf("a refused unlink changed the status from %s to %s", before, after)
+		}
+	}
+}
+
 func TestDeleteConnection(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)

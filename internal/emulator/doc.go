@@ -90,6 +90,10 @@
 //     a Linked connection changes nothing). Setting Deauthorized out of band
 //     records an Active dataConnectionError, resolved by the next link.
 //     Deleting a connection keeps its pull history.
+//   - Only Linked connections can be unlinked (the docs say so); unlinking a
+//     PendingAuth or Deauthorized one is 400 naming its status (the docs do
+//     not say what Codat answers), and unlinking an Unlinked one again
+//     changes nothing, so a retried unlink succeeds.
 //   - Refreshing (data/all, data/queue) a company with no Linked connection
 //     is 400; so is data/queue with a connectionId that is not Linked. An
 //     unknown data type is 400.

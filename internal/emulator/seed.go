@@ -4,67 +4,75 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/google/uuid"
-
 	"github.com/codat-community/terraform-provider-codat/internal/codat"
 )
 
-// SeedCompany is a company Seed puts straight into the store.
+// SeedCompany is a company put straight into the emulator's state, as if it
+// had been made earlier, through the API or in the Codat Portal: tests that
+// need thousands of companies seed them without a request each.
 type SeedCompany struct {
 	Name        string
 	Description string
 	Tags        map[string]string
-	// Connections are made to these platforms, in this order.
+	// Connections are made in this order, each to an enabled platform.
 	Connections []SeedConnection
 }
 
 // SeedConnection is one connection of a SeedCompany.
 type SeedConnection struct {
 	PlatformKey string
-	// Status is the connection's status; empty means PendingAuth. A Linked
-	// one is linked without the first sync authorising starts.
+	// Status is where the business is: PendingAuth when empty; Linked
+	// queues the first sync, as Authorize does.
 	Status codat.ConnectionStatus
 }
 
-// Seed adds companies as if each had been created through the API, for
-// tests and demos that need thousands of companies without a request for
-// each, and returns their ids. Names and tags are checked as create-company
-// checks them, platforms as create-connection does; on an error nothing is
-// added. MaxCompanies does not apply, and requests are not counted.
+// Seed adds companies as create-company and create-connection would, with
+// their checks (names, tags, platforms, the company limit), and saves the
+// state once. It returns the companies' ids in order. On an error nothing is
+// added.
 func (e *Emulator) Seed(companies ...SeedCompany) ([]string, error) {
-	now := e.now()
-	records := make([]*companyRecord, 0, len(companies))
-	for i, sc := range companies {
-		name, err := checkCompanyFields(&sc.Name, sc.Tags)
-		if err != nil {
-			return nil, fmt.Errorf("company %d (%q): %w", i, sc.Name, err)
-		}
-		c := &companyRecord{ID: uuid.NewString(), Name: name, Description: sc.Description, Tags: copyTags(sc.Tags), Created: now}
-		for _, seed := range sc.Connections {
-			in, ok := integrationByKey(seed.PlatformKey)
-			if !ok || !in.Enabled {
-				return nil, fmt.Errorf("company %d (%q): no enabled integration %q", i, sc.Name, seed.PlatformKey)
-			}
-			conn := newConnectionRecord(in, now)
-			if seed.Status != "" {
-				if !slices.Contains(codat.ConnectionStatuses, seed.Status) {
-					return nil, fmt.Errorf("company %d (%q): status must be one of %v, got %q", i, sc.Name, codat.ConnectionStatuses, seed.Status)
-				}
-				conn.Status = seed.Status
-			}
-			c.Connections = append(c.Connections, conn)
-		}
-		records = append(records, c)
-	}
-	s := e.store
+	return e.store.seed(companies)
+}
+
+func (s *store) seed(companies []SeedCompany) ([]string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ids := make([]string, len(records))
-	for i, c := range records {
-		s.data.Companies = append(s.data.Companies, c)
-		s.companies[c.ID] = c
-		ids[i] = c.ID
+	before := len(s.data.Companies)
+	ids := make([]string, 0, len(companies))
+	for i, sc := range companies {
+		c, err := s.addCompanyLocked(codat.CompanyRequest{Name: sc.Name, Description: sc.Description, Tags: sc.Tags})
+		if err == nil {
+			err = s.seedConnectionsLocked(c, sc.Connections)
+		}
+		if err != nil {
+			for _, added := range s.data.Companies[before:] {
+				delete(s.companies, added.ID)
+			}
+			s.data.Companies = slices.Clip(s.data.Companies[:before])
+			return nil, fmt.Errorf("seeding company %d (%q): %w", i, sc.Name, err)
+		}
+		ids = append(ids, c.ID)
 	}
 	s.changed()
 	return ids, nil
+}
+
+func (s *store) seedConnectionsLocked(c *companyRecord, conns []SeedConnection) error {
+	for _, sc := range conns {
+		if sc.Status != "" && !slices.Contains(codat.ConnectionStatuses, sc.Status) {
+			return badRequest(serviceEmulator, fmt.Sprintf("status must be one of %v, got %q", codat.ConnectionStatuses, sc.Status))
+		}
+		conn, err := s.addConnectionLocked(c, sc.PlatformKey)
+		if err != nil {
+			return err
+		}
+		switch sc.Status {
+		case codat.StatusLinked:
+			s.linkLocked(c, conn)
+		case "", codat.StatusPendingAuth:
+		default:
+			conn.Status = sc.Status
+		}
+	}
+	return nil
 }

@@ -1,52 +1,59 @@
 package emulator
 
 import (
+	"net/url"
 	"testing"
 
 	"github.com/codat-community/terraform-provider-codat/internal/codat"
 )
 
-// Seed adds companies that the API then serves like created ones, with
-// their tags and connections, without counting a request; a bad one adds
-// nothing.
 func TestSeed(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	ids, err := h.emu.Seed(
-		SeedCompany{Name: "Seeded (One)", Tags: map[string]string{"region": "uk"}, Connections: []SeedConnection{{PlatformKey: "gbol", Status: codat.StatusLinked}}},
-		SeedCompany{Name: "Seeded Two", Description: "second", Connections: []SeedConnection{{PlatformKey: "qhyg"}}},
+		SeedCompany{Name: "Portal Bakery", Tags: map[string]string{"region": "uk"}, Connections: []SeedConnection{
+			{PlatformKey: "gbol", Status: codat.StatusLinked}, {PlatformKey: "suuo"}, {PlatformKey: "fztf", Status: codat.StatusDeauthorized},
+		}},
+		SeedCompany{Name: "Portal Brewery", Description: "made in the portal", Tags: map[string]string{"region": "us"}},
 	)
 	if err != nil || len(ids) != 2 {
 		t.Fatalf("Seed = %v, %v", ids, err)
 	}
-	if n := h.emu.RequestCounts().Total; n != 0 {
-		t.Errorf("seeding counted %d requests", n)
+	bakery := decode[codat.Company](t, h.do("GET", "/companies/"+ids[0], nil))
+	var statuses []codat.ConnectionStatus
+	for _, conn := range bakery.DataConnections {
+		statuses = append(statuses, conn.Status)
+		wantConnectionShape(t, conn)
 	}
-	one := decode[codat.Company](t, h.do("GET", "/companies/"+ids[0], nil))
-	if one.Name != "Seeded One" || one.Tags["region"] != "uk" || len(one.DataConnections) != 1 ||
-		one.DataConnections[0].IntegrationKey != "gbol" || one.DataConnections[0].Status != codat.StatusLinked {
-		t.Errorf("first seeded company = %+v", one)
+	if want := []codat.ConnectionStatus{codat.StatusLinked, codat.StatusPendingAuth, codat.StatusDeauthorized}; len(statuses) != 3 ||
+		statuses[0] != want[0] || statuses[1] != want[1] || statuses[2] != want[2] {
+		t.Errorf("seeded statuses = %v, want %v", statuses, want)
 	}
-	page := decode[codat.Page[codat.Company]](t, h.do("GET", "/companies?tags="+escape("region=uk"), nil))
-	if len(page.Results) != 1 || page.Results[0].ID != ids[0] {
-		t.Errorf("tags filter over seeded companies = %+v", page.Results)
+	// A Linked seed has synced, as an authorised connection does.
+	if history := decode[codat.Page[codat.PullOperation]](t, h.do("GET", "/companies/"+ids[0]+"/data/history", nil)); history.TotalResults == 0 {
+		t.Error("the Linked seed queued no first sync")
 	}
-	two := decode[codat.Company](t, h.do("GET", "/companies/"+ids[1], nil))
-	if two.DataConnections[0].Status != codat.StatusPendingAuth || two.Description != "second" {
-		t.Errorf("second seeded company = %+v", two)
+	page := decode[codat.Page[codat.Company]](t, h.do("GET", "/companies?tags="+url.QueryEscape("region=us"), nil))
+	if page.TotalResults != 1 || page.Results[0].ID != ids[1] || page.Results[0].Description != "made in the portal" {
+		t.Errorf("tags=region=us listed %+v", page.Results)
 	}
+}
 
-	for name, bad := range map[string]SeedCompany{
-		"name":     {Name: "()"},
-		"tags":     {Name: "Tagged", Tags: map[string]string{"": "x"}},
-		"platform": {Name: "Nowhere", Connections: []SeedConnection{{PlatformKey: "zzzz"}}},
-		"status":   {Name: "Odd", Connections: []SeedConnection{{PlatformKey: "gbol", Status: "Linkd"}}},
+// TestSeedChecksLikeTheAPI: a seed the API would refuse adds nothing.
+func TestSeedChecksLikeTheAPI(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, func(o *Options) { o.MaxCompanies = 2 })
+	for name, bad := range map[string][]SeedCompany{
+		"disabled platform": {{Name: "Fine Ltd"}, {Name: "Kashflow Ltd", Connections: []SeedConnection{{PlatformKey: "wvzu"}}}},
+		"bad status":        {{Name: "Fine Ltd", Connections: []SeedConnection{{PlatformKey: "gbol", Status: "Active"}}}},
+		"blank name":        {{Name: "(())"}},
+		"company limit":     {{Name: "One"}, {Name: "Two"}, {Name: "Three"}},
 	} {
-		if _, err := h.emu.Seed(SeedCompany{Name: "Good"}, bad); err == nil {
-			t.Errorf("seeding a bad %s: no error", name)
+		if _, err := h.emu.Seed(bad...); err == nil {
+			t.Errorf("%s: seeded", name)
 		}
 	}
-	if all := decode[codat.Page[codat.Company]](t, h.do("GET", "/companies", nil)); all.TotalResults != 2 {
-		t.Errorf("after the failed seeds, %d companies, want 2", all.TotalResults)
+	if page := decode[codat.Page[codat.Company]](t, h.do("GET", "/companies", nil)); page.TotalResults != 0 {
+		t.Errorf("refused seeds left %d companies", page.TotalResults)
 	}
 }

@@ -2,13 +2,10 @@ package provider
 
 import (
 	"context"
-	"errors"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/codat-community/terraform-provider-codat/internal/codat"
@@ -30,102 +27,41 @@ type companyListResource struct {
 	resourceBase
 }
 
-type companyListModel struct {
-	Tags             types.String `tfsdk:"tags"`
-	NameContains     types.String `tfsdk:"name_contains"`
-	ConnectionStatus types.String `tfsdk:"connection_status"`
-	PlatformKey      types.String `tfsdk:"platform_key"`
-}
-
 func (r *companyListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
-	statuses := make([]string, len(codat.ConnectionStatuses))
-	for i, s := range codat.ConnectionStatuses {
-		statuses[i] = string(s)
+	attrs := map[string]listschema.Attribute{}
+	for name, f := range companyFilterAttributes() {
+		attrs[name] = listschema.StringAttribute{MarkdownDescription: f.description, Optional: true, Validators: f.validators}
 	}
 	resp.Schema = listschema.Schema{
-		MarkdownDescription: "Lists the Codat companies of the API key's client, each with its identity (the company id) and, with `include_resource` or `-generate-config-out`, the `codat_company` it would be. The filters narrow the list; every filter set must match.",
-		Attributes: map[string]listschema.Attribute{
-			"tags": listschema.StringAttribute{
-				MarkdownDescription: "Codat's filter on company tags, such as `region=uk && team=lending`: `=`, `!=` and `~` (contains) on a tag, joined with `&&` and `||`. Codat applies it, so only the matching companies are fetched.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 2047)},
-			},
-			"name_contains": listschema.StringAttribute{
-				MarkdownDescription: "Only companies whose name contains this text, ignoring case.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"connection_status": listschema.StringAttribute{
-				MarkdownDescription: "Only companies with a connection in this status: `PendingAuth`, `Linked`, `Deauthorized` or `Unlinked`.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.OneOf(statuses...)},
-			},
-			"platform_key": listschema.StringAttribute{
-				MarkdownDescription: "Only companies with a connection to this platform, by its 4-letter key such as `gbol` (Xero). With `connection_status`, one connection must match both.",
-				Optional:            true,
-				Validators:          []validator.String{platformKeyValidator()},
-			},
-		},
+		MarkdownDescription: "Lists the Codat companies of the API key's client, each with its identity (the company id) and, with `include_resource` or `-generate-config-out`, the `codat_company` an import of it gives. " +
+			"The filters are those of the `codat_companies` data source, and combine with AND.",
+		Attributes: attrs,
 	}
 }
 
-// List reads the companies matching tags, in pages of 5,000, and streams
-// those the other filters keep.
+// List finds the companies as codat_companies does (one request per 5,000
+// companies matching tags) and streams them.
 func (r *companyListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var diags diag.Diagnostics
-	var config companyListModel
+	var config companyFilterModel
 	diags.Append(req.Config.Get(ctx, &config)...)
 	client := requireClient(r.data, &diags)
+	filter := config.filter(&diags)
 	if diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	filter := codat.CompanyFilter{
-		NameContains:     config.NameContains.ValueString(),
-		ConnectionStatus: codat.ConnectionStatus(config.ConnectionStatus.ValueString()),
-		PlatformKey:      config.PlatformKey.ValueString(),
-	}
-	if filter.PlatformKey != "" {
-		// A typo would list nothing; say so, with the nearest keys.
-		// Companies may keep connections to a platform since disabled.
-		err := r.data.catalogue.CheckPlatform(ctx, filter.PlatformKey)
-		var problem *codat.PlatformError
-		switch {
-		case errors.As(err, &problem):
-			if !problem.Disabled() {
-				addPlatformError(&diags, "platform_key", problem, "")
-			}
-		case err != nil:
-			addAPIError(&diags, "Could not check platform_key against Codat's integrations", err)
-		}
-	}
-	var companies []codat.Company
-	if !diags.HasError() {
-		var err error
-		if companies, err = client.ListCompanies(ctx, codat.ListCompaniesOptions{Tags: config.Tags.ValueString()}); err != nil {
-			addAPIError(&diags, "Could not list Codat companies", err)
-		}
-	}
-	var conns []codat.Connection
-	for _, c := range companies {
-		conns = append(conns, c.DataConnections...)
-	}
-	keys, err := r.data.catalogue.PlatformKeys(ctx, conns...)
+	companies, keys, err := client.FindCompanies(ctx, filter, r.data.catalogue)
 	if err != nil {
-		addAPIError(&diags, "Could not name the platforms of the companies' connections", err)
-	}
-	if diags.HasError() {
+		addAPIError(&diags, "Could not list Codat companies", err)
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
 
+	// Terraform stops reading at the list block's limit.
 	stream.Results = func(push func(list.ListResult) bool) {
-		// Terraform stops reading at the list block's limit.
 		for i := range companies {
 			company := &companies[i]
-			if !filter.Matches(company, keys) {
-				continue
-			}
 			result := req.NewListResult(ctx)
 			result.DisplayName = company.Name
 			result.Diagnostics.Append(companyIdentity.set(ctx, result.Identity, company.ID)...)

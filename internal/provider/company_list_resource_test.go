@@ -18,8 +18,6 @@ import (
 	"github.com/codat-community/terraform-provider-codat/internal/emulator"
 )
 
-const routeListCompanies = "GET /companies"
-
 // adoptionCompanies is how many companies the terraform query tests find at
 // Codat: more than one page of 5,000.
 const adoptionCompanies = 6000

@@ -51,6 +51,29 @@ type connectionModel struct {
 	LastSync     types.String `tfsdk:"last_sync"`
 }
 
+// connectionDescriptions describe connectionModel's attributes, in
+// codat_company's and codat_companies' schemas alike.
+var connectionDescriptions = map[string]string{
+	"id":            "The connection's id.",
+	"platform_key":  "The platform's 4-letter key.",
+	"platform_name": "The platform's name, such as `Xero`.",
+	"source_type":   "`Accounting`, `Banking`, `BankFeed`, `Commerce`, `Expense`, `Other` or `Unknown`.",
+	"link_url":      "The URL where the business authorises this connection.",
+	"status":        "`PendingAuth`, `Linked`, `Deauthorized` or `Unlinked`.",
+	"created":       "When the connection was created (ISO 8601).",
+	"last_sync":     "When data last synced through this connection (ISO 8601); null before the first sync.",
+}
+
+// computedStrings makes a computed string attribute of each description,
+// with the resource or data source schema's own attribute type.
+func computedStrings[A any](descriptions map[string]string, attribute func(description string) A) map[string]A {
+	out := make(map[string]A, len(descriptions))
+	for name, d := range descriptions {
+		out[name] = attribute(d)
+	}
+	return out
+}
+
 // connectionObjectType is the type of one element of connections.
 var connectionObjectType = objectTypeOf[connectionModel]()
 
@@ -129,16 +152,7 @@ func companyToModel(ctx context.Context, company *codat.Company, carry companyCa
 			m.Status = types.StringValue(string(c.Status))
 			m.LinkURL = types.StringValue(c.LinkURL)
 		}
-		obj, d := types.ObjectValueFrom(ctx, connectionObjectType.AttrTypes, connectionModel{
-			ID:           types.StringValue(c.ID),
-			PlatformKey:  optionalString(c.PlatformKey(keys)),
-			PlatformName: types.StringValue(c.PlatformName),
-			SourceType:   types.StringValue(c.SourceType),
-			LinkURL:      types.StringValue(c.LinkURL),
-			Status:       types.StringValue(string(c.Status)),
-			Created:      optionalString(c.Created),
-			LastSync:     optionalString(c.LastSync),
-		})
+		obj, d := types.ObjectValueFrom(ctx, connectionObjectType.AttrTypes, newConnectionModel(c, keys))
 		diags.Append(d...)
 		conns = append(conns, obj)
 	}
@@ -146,6 +160,21 @@ func companyToModel(ctx context.Context, company *codat.Company, carry companyCa
 	diags.Append(d...)
 	m.Connections = list
 	return m, diags
+}
+
+// newConnectionModel is the one mapping from a Codat connection to an
+// element of connections, in codat_company and codat_companies alike.
+func newConnectionModel(c codat.Connection, keys codat.PlatformKeys) connectionModel {
+	return connectionModel{
+		ID:           types.StringValue(c.ID),
+		PlatformKey:  optionalString(c.PlatformKey(keys)),
+		PlatformName: types.StringValue(c.PlatformName),
+		SourceType:   types.StringValue(c.SourceType),
+		LinkURL:      types.StringValue(c.LinkURL),
+		Status:       types.StringValue(string(c.Status)),
+		Created:      optionalString(c.Created),
+		LastSync:     optionalString(c.LastSync),
+	}
 }
 
 func optionalString(s string) types.String {

@@ -108,8 +108,9 @@ func anyLinked(ctx context.Context, list types.List) (bool, diag.Diagnostics) {
 }
 
 // ModifyPlan refuses to destroy a protected company, plans the name when
-// temporary names are used, and checks a new platform_key against Codat's
-// catalogue so that a typo fails the plan reviewed in a pull request.
+// temporary names are used, checks a new platform_key against Codat's
+// catalogue so that a typo fails the plan reviewed in a pull request, and
+// claims the platform so that no codat_connection manages it too.
 func (r *companyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		var state companyModel
@@ -140,6 +141,9 @@ func (r *companyResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	// reports the error.
 	if newKey && r.data != nil && errors.As(r.data.catalogue.CheckPlatform(ctx, plan.PlatformKey.ValueString()), &problem) {
 		addPlatformError(&resp.Diagnostics, "platform_key", problem, "")
+	}
+	if r.data != nil {
+		resp.Diagnostics.Append(r.data.claims.claim(plan.ID, plan.PlatformKey, claimedByCompany, path.Root("platform_key"))...)
 	}
 }
 

@@ -71,6 +71,12 @@ func (r *companyResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	company := created.Company
 	resp.Diagnostics.Append(companyIdentity.set(ctx, resp.Identity, company.ID)...)
+	// Its id was unknown when it was planned: claim its platform now, before
+	// a codat_connection on the new company is planned again for apply. (A
+	// clash is a warning here: an error would taint the new company.)
+	for _, d := range r.data.claims.claim(types.StringValue(company.ID), plan.PlatformKey, claimedByCompany, path.Root("platform_key")) {
+		resp.Diagnostics.AddWarning(d.Summary(), d.Detail())
+	}
 	if created.Adopted {
 		resp.Diagnostics.AddWarning("Adopted a Codat company left by an interrupted apply",
 			fmt.Sprintf("Company %q (%s) was created by an earlier apply with this same configuration, which was interrupted before Terraform could record it. Terraform now manages it instead of creating another.", name, company.ID))
@@ -296,18 +302,4 @@ func (r *companyResource) replace(ctx context.Context, id string, body codat.Com
 		addAPIError(diags, fmt.Sprintf("Could not update Codat company %s", id), err)
 	}
 	return company
-}
-
-// requirePlatform checks platformKey against the integrations catalogue
-// (read once per run) before anything is created or changed.
-func (r *companyResource) requirePlatform(ctx context.Context, platformKey string, diags *diag.Diagnostics) bool {
-	err := r.data.catalogue.CheckPlatform(ctx, platformKey)
-	var problem *codat.PlatformError
-	switch {
-	case errors.As(err, &problem):
-		addPlatformError(diags, "platform_key", problem, " Nothing was changed at Codat.")
-	case err != nil:
-		addAPIError(diags, "Could not check platform_key against Codat's integrations", err)
-	}
-	return err == nil
 }

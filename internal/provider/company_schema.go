@@ -102,16 +102,9 @@ func (r *companyResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				Computed:            true,
 				PlanModifiers:       []planmodifier.List{keepConnectionList{}},
 				NestedObject: schema.NestedAttributeObject{
-					Attributes: map[string]schema.Attribute{
-						"id":            schema.StringAttribute{Computed: true, MarkdownDescription: "The connection's id."},
-						"platform_key":  schema.StringAttribute{Computed: true, MarkdownDescription: "The platform's 4-letter key."},
-						"platform_name": schema.StringAttribute{Computed: true, MarkdownDescription: "The platform's name, such as `Xero`."},
-						"source_type":   schema.StringAttribute{Computed: true, MarkdownDescription: "`Accounting`, `Banking`, `BankFeed`, `Commerce`, `Expense`, `Other` or `Unknown`."},
-						"link_url":      schema.StringAttribute{Computed: true, MarkdownDescription: "The URL where the business authorises this connection."},
-						"status":        schema.StringAttribute{Computed: true, MarkdownDescription: "`PendingAuth`, `Linked`, `Deauthorized` or `Unlinked`."},
-						"created":       schema.StringAttribute{Computed: true, MarkdownDescription: "When the connection was created (ISO 8601)."},
-						"last_sync":     schema.StringAttribute{Computed: true, MarkdownDescription: "When data last synced through this connection (ISO 8601); null before the first sync."},
-					},
+					Attributes: computedStrings(connectionDescriptions, func(d string) schema.Attribute {
+						return schema.StringAttribute{Computed: true, MarkdownDescription: d}
+					}),
 				},
 			},
 			"created":   computedOnce("When the company was created (ISO 8601, as Codat reports it)."),

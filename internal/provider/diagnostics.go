@@ -131,12 +131,18 @@ func connectionNotCreatedWarning(ctx context.Context, company *codat.Company, na
 // connectErrorDetail explains a platform change whose new connection could
 // not be made, after the old one was released.
 func connectErrorDetail(err *codat.ConnectError) string {
-	detail := apiErrorDetail(err.Err) + "\n\nThe company now has no managed connection; the next plan shows an in-place update that creates it."
-	if kept := err.KeptAccounting; kept != nil {
-		detail += fmt.Sprintf(" Codat allows one active accounting connection per company, and the company keeps its %s connection %s (%s) because it was linked; unlink it in the Codat Portal first if the business is moving to %s.",
-			kept.PlatformName, kept.ID, kept.Status, err.PlatformKey)
+	return apiErrorDetail(err.Err) + "\n\nThe company now has no managed connection; the next plan shows an in-place update that creates it." + keptAccountingHint(err)
+}
+
+// keptAccountingHint names the accounting connection that most likely kept
+// Codat from making a connection to another accounting platform.
+func keptAccountingHint(err *codat.ConnectError) string {
+	kept := err.KeptAccounting
+	if kept == nil {
+		return ""
 	}
-	return detail
+	return fmt.Sprintf(" Codat allows one active accounting connection per company, and the company keeps its %s connection %s (%s) because it was linked; unlink it in the Codat Portal first if the business is moving to %s.",
+		kept.PlatformName, kept.ID, kept.Status, err.PlatformKey)
 }
 
 func deletionProtectedError(state companyModel) diag.Diagnostic {

@@ -39,7 +39,9 @@ func TestAccIdentity_company(t *testing.T) {
 				ImportStateKind: resource.ImportBlockWithResourceIdentity,
 			},
 			{
-				// The same with -generate-config-out and no resource block.
+				// The same with -generate-config-out and no resource block
+				// (the company in state is not in this configuration).
+				Config:          env.providerBlock(),
 				ResourceName:    companyAddr,
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithResourceIdentity,

@@ -185,6 +185,7 @@ func (p *codatProvider) Configure(ctx context.Context, req provider.ConfigureReq
 func (p *codatProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewCompanyResource,
+		NewConnectionResource,
 		NewSyncScheduleResource,
 		NewProfileSyncSettingsResource,
 		NewDataSyncResource,
@@ -209,6 +210,7 @@ func (p *codatProvider) DataSources(context.Context) []func() datasource.DataSou
 	return []func() datasource.DataSource{
 		NewIntegrationsDataSource,
 		NewIntegrationDataSource,
+		NewCompaniesDataSource,
 		NewCompanyInfoDataSource,
 		NewDataStatusDataSource,
 	}

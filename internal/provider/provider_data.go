@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -17,15 +18,18 @@ import (
 
 // providerData is what Configure hands to every resource and data source:
 // the one client, the integrations catalogue it reads at most once per run,
-// and the run's company creates.
+// the run's company creates, and which resource manages which platform of
+// a company (connection_claims.go).
 type providerData struct {
 	client    *codat.Client
 	catalogue *codat.Catalogue
 	creations *codat.Creations
+	claims    *connectionClaims
 }
 
 func newProviderData(client *codat.Client, timing codat.CreateTiming) *providerData {
-	return &providerData{client: client, catalogue: client.NewCatalogue(), creations: codat.NewCreations(client, timing)}
+	return &providerData{client: client, catalogue: client.NewCatalogue(), creations: codat.NewCreations(client, timing),
+		claims: &connectionClaims{}}
 }
 
 // providerDataFrom does the nil check and type assertion that every
@@ -72,6 +76,20 @@ func (b *resourceBase) Metadata(_ context.Context, req resource.MetadataRequest,
 
 func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	b.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// requirePlatform checks platformKey against the integrations catalogue
+// (read once per run) before anything is created or changed.
+func (b *resourceBase) requirePlatform(ctx context.Context, platformKey string, diags *diag.Diagnostics) bool {
+	err := b.data.catalogue.CheckPlatform(ctx, platformKey)
+	var problem *codat.PlatformError
+	switch {
+	case errors.As(err, &problem):
+		addPlatformError(diags, "platform_key", problem, " Nothing was changed at Codat.")
+	case err != nil:
+		addAPIError(diags, "Could not check platform_key against Codat's integrations", err)
+	}
+	return err == nil
 }
 
 // dataSourceBase is resourceBase for data sources.

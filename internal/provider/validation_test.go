@@ -39,6 +39,10 @@ func dataSyncCase(name, body, attr, rule string) invalidConfig {
 	return invalidConfig{name, fmt.Sprintf("resource \"codat_data_sync\" \"test\" {\n  company_id = %q\n  %s\n}\n", someCompanyID, body), attr, rule}
 }
 
+func connectionCase(name, companyID, platformKey, attr, rule string) invalidConfig {
+	return invalidConfig{name, fmt.Sprintf("resource \"codat_connection\" \"test\" {\n  company_id   = %q\n  platform_key = %q\n}\n", companyID, platformKey), attr, rule}
+}
+
 func dataSourceCase(name, kind, body, attr, rule string) invalidConfig {
 	return invalidConfig{name, fmt.Sprintf("data %q \"x\" {\n  %s\n}\n", kind, body), attr, rule}
 }
@@ -74,6 +78,11 @@ func invalidConfigs() map[string][]invalidConfig {
 			companyCase("no name", `description = "no name"`, `name,temporary_name`, `Exactly one of these attributes must be configured`),
 			companyCase("name_from_platform without temporary name", "name = \"Acme\"\n  name_from_platform = \"legal_name\"", `temporary_name`, `must be specified when "name_from_platform" is specified`),
 			companyCase("name_from_platform value", "temporary_name = \"Lead 42\"\n  name_from_platform = \"trading_name\"", `name_from_platform`, `value must be one of: ["company_name" "legal_name"]`),
+		},
+		"codat_connection": {
+			connectionCase("platform key shape", someCompanyID, "Plaid", `platform_key`, `must be a Codat platform key: four lower-case letters`),
+			connectionCase("platform key length", someCompanyID, "gbo", `platform_key`, `four lower-case letters`),
+			connectionCase("company id shape", "harbour-bakery", "gbol", `company_id`, `must be a Codat company ID`),
 		},
 		"codat_sync_schedule": {
 			scheduleCase("data type spelling", someCompanyID, `Invoice = { `+daily+` }`, `data_types`, `"Invoice" is not a Codat data type. Did you mean "invoices"`),
@@ -116,6 +125,17 @@ func invalidConfigs() map[string][]invalidConfig {
 			dataSourceCase("three letters", "codat_integration", `key = "gbo"`, `key`, `four lower-case letters`),
 			dataSourceCase("five letters", "codat_integration", `key = "gbolx"`, `key`, `four lower-case letters`),
 			dataSourceCase("digit", "codat_integration", `key = "gb0l"`, `key`, `four lower-case letters`),
+		},
+		"codat_companies": {
+			dataSourceCase("tag without a value", "codat_companies", `tags = "region="`, `tags`, `tag "region" has no value after "="`),
+			dataSourceCase("dangling and", "codat_companies", `tags = "region=uk &&"`, `tags`, `at character 13: expected a comparison of a tag with a value`),
+			dataSourceCase("tag operator", "codat_companies", `tags = "employees>10"`, `tags`, `can only be compared with = (equals), != (not equals) and ~ (contains)`),
+			dataSourceCase("unclosed group", "codat_companies", `tags = "{region=uk || region=ie"`, `tags`, `this "{" has no matching "}"`),
+			dataSourceCase("doubled equals", "codat_companies", `tags = "team==lending"`, `tags`, `starts with "=": use a single =, != or ~`),
+			dataSourceCase("empty tags", "codat_companies", `tags = " "`, `tags`, `the expression is empty`),
+			dataSourceCase("status case", "codat_companies", `connection_status = "linked"`, `connection_status`, `value must be one of:`),
+			dataSourceCase("platform key shape", "codat_companies", `platform_key = "Xero"`, `platform_key`, `four lower-case letters`),
+			dataSourceCase("empty name", "codat_companies", `name = ""`, `name`, `string length must be at least 1`),
 		},
 		"codat_company_info": {
 			dataSourceCase("company id", "codat_company_info", `company_id = "my-company"`, `company_id`, `must be a Codat company ID`),
@@ -205,7 +225,7 @@ func TestAccValidation_actionsAndLists(t *testing.T) {
 		{Config: env.providerBlock()},
 		{Query: true, Config: listed(`connection_status = "linked"`), ExpectError: attrAndRule(`connection_status`, `value must be one of: ["PendingAuth" "Linked" "Unlinked" "Deauthorized"]`)},
 		{Query: true, Config: listed(`platform_key = "Xero"`), ExpectError: attrAndRule(`platform_key`, `must be a Codat platform key: four lower-case letters`)},
-		{Query: true, Config: listed(`tags = ""`), ExpectError: attrAndRule(`tags`, `string length must be between 1 and 2047`)},
+		{Query: true, Config: listed(`tags = ""`), ExpectError: attrAndRule(`tags`, `"" is not a Codat tag filter`)},
 		{Query: true, Config: listed(`name_contains = ""`), ExpectError: attrAndRule(`name_contains`, `string length must be at least 1`)},
 	}
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: featureProviderFactories, Steps: steps})

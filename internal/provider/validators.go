@@ -81,6 +81,19 @@ func dataTypeValidator() validator.String {
 		}}
 }
 
+// tagFilterValidator checks a list-companies tags expression at plan time,
+// saying where it goes wrong: Codat answers only "Malformed query".
+func tagFilterValidator() validator.String {
+	return stringCheck{summary: "Invalid Codat tag filter",
+		rule: "must be a Codat tag filter: comparisons of a tag with =, != or ~ joined by && or ||, such as region=uk && team=lending",
+		check: func(expr string) string {
+			if _, err := codat.ParseTagFilter(expr); err != nil {
+				return fmt.Sprintf(" %q is not a Codat tag filter (comparisons of a tag with =, != or ~, joined by && or || and grouped with { }, such as region=uk && team=lending): %v.", expr, err)
+			}
+			return ""
+		}}
+}
+
 // durationValidator accepts a Go duration string (such as "90s" or "5m") of
 // at least least.
 func durationValidator(least time.Duration) validator.String {
