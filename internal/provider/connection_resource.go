@@ -24,6 +24,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*connectionResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*connectionResource)(nil)
 	_ resource.ResourceWithImportState = (*connectionResource)(nil)
+	_ resource.ResourceWithIdentity    = (*connectionResource)(nil)
 )
 
 // NewConnectionResource is the codat_connection resource: one connection of
@@ -162,6 +163,7 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 			map[string]any{"company_id": companyID, "connection_id": conn.ID, "status": string(conn.Status)})
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, connectionToModel(conn, companyID, platformKey, plan.DeleteOnDestroy))...)
+	resp.Diagnostics.Append(setConnectionIdentity(ctx, resp.Identity, companyID, conn.ID)...)
 }
 
 // Read follows the connection at Codat; one deleted there (or whose
@@ -174,6 +176,7 @@ func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	companyID, id := state.CompanyID.ValueString(), state.ID.ValueString()
+	resp.Diagnostics.Append(setConnectionIdentity(ctx, resp.Identity, companyID, id)...)
 	conn, err := client.GetConnection(ctx, companyID, id)
 	switch {
 	case codat.IsNotFound(err):
@@ -206,6 +209,7 @@ func (r *connectionResource) Update(ctx context.Context, req resource.UpdateRequ
 	}
 	state.DeleteOnDestroy = plan.DeleteOnDestroy
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(setConnectionIdentity(ctx, resp.Identity, state.CompanyID.ValueString(), state.ID.ValueString())...)
 }
 
 // Delete releases the connection by codat.Client.ReleaseConnection's rule:
@@ -227,13 +231,24 @@ func (r *connectionResource) Delete(ctx context.Context, req resource.DeleteRequ
 		"company_id": companyID, "connection_id": id, "status": string(was), "action": string(released)})
 }
 
-// ImportState takes "<company id>/<connection id>"; Read fills in the rest.
+func (r *connectionResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	connectionIdentitySchema(resp)
+}
+
+// ImportState takes "<company id>/<connection id>", or the identity; Read
+// fills in the rest.
 func (r *connectionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	companyID, id, ok := strings.Cut(strings.TrimSpace(req.ID), "/")
+	given := req.ID
+	if given == "" && req.Identity != nil {
+		var identity connectionIdentityModel
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &identity)...)
+		given = identity.CompanyID.ValueString() + "/" + identity.ID.ValueString()
+	}
+	companyID, id, ok := strings.Cut(strings.TrimSpace(given), "/")
 	if !ok || !uuidPattern.MatchString(companyID) || !uuidPattern.MatchString(id) {
 		resp.Diagnostics.AddError("Invalid codat_connection import id",
 			fmt.Sprintf("Import expects <company id>/<connection id>, two UUIDs such as 8a210b68-6988-11ed-a1eb-0242ac120002/2e9d2c44-f675-40ba-8049-353bfcb5e171, got %q. "+
-				"The codat_companies data source lists each company's connections.", req.ID))
+				"The codat_companies data source lists each company's connections.", given))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)

@@ -53,3 +53,24 @@ func (i idIdentity) importID(ctx context.Context, req resource.ImportStateReques
 	diags.Append(req.Identity.GetAttribute(ctx, path.Root(i.attr), &value)...)
 	return value.ValueString()
 }
+
+// connectionIdentityModel is codat_connection's identity: a connection's id
+// is unique only within its company.
+type connectionIdentityModel struct {
+	CompanyID types.String `tfsdk:"company_id"`
+	ID        types.String `tfsdk:"id"`
+}
+
+func connectionIdentitySchema(resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"company_id": identityschema.StringAttribute{RequiredForImport: true, Description: "The id of the Codat company (a UUID)."},
+		"id":         identityschema.StringAttribute{RequiredForImport: true, Description: "Codat's id for the connection (a UUID)."},
+	}}
+}
+
+func setConnectionIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, companyID, id string) diag.Diagnostics {
+	if identity == nil {
+		return nil
+	}
+	return identity.Set(ctx, connectionIdentityModel{CompanyID: types.StringValue(companyID), ID: types.StringValue(id)})
+}

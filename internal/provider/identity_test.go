@@ -109,3 +109,34 @@ func TestAccIdentity_profileSyncSettings(t *testing.T) {
 		},
 	})
 }
+
+// TestAccIdentity_connection: a connection's identity is its company's id
+// and its own; importing by it, or by the configuration Terraform generates
+// from it, changes nothing.
+func TestAccIdentity_connection(t *testing.T) {
+	requireCLI(t, featureIdentity)
+	t.Parallel()
+	env := newTestEnv(t)
+	const addr = "codat_connection.bank"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: featureProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: env.providerBlock() + applicantCompany + connectionBlock("bank", "suuo", ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{"company_id": uuidValue, "id": uuidValue}),
+					statecheck.ExpectIdentityValueMatchesState(addr, tfjsonpath.New("company_id")),
+					statecheck.ExpectIdentityValueMatchesState(addr, tfjsonpath.New("id")),
+				},
+			},
+			{ResourceName: addr, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity},
+			{
+				Config:          env.providerBlock() + applicantCompany,
+				ResourceName:    addr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+				GenerateConfig:  true,
+			},
+		},
+	})
+}

@@ -196,6 +196,7 @@ func (p *codatProvider) Resources(context.Context) []func() resource.Resource {
 func (p *codatProvider) ListResources(context.Context) []func() list.ListResource {
 	return []func() list.ListResource{
 		NewCompanyListResource,
+		NewConnectionListResource,
 	}
 }
 
