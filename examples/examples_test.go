@@ -22,6 +22,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/go-version"
+
 	"github.com/codat-community/terraform-provider-codat/internal/emulator"
 )
 
@@ -60,12 +62,19 @@ func TestExamples(t *testing.T) {
 	if len(dirs) == 0 {
 		t.Fatal("no example directories found")
 	}
+	cli := cliVersion(t, tf)
 	cliConfig := devOverridesConfig(t, buildProvider(t))
 
 	for _, dir := range dirs {
 		t.Run(filepath.ToSlash(dir), func(t *testing.T) {
 			t.Parallel()
 			work := copyConfig(t, dir)
+			if leftOut := leaveOutNewer(t, work, cli); len(leftOut) > 0 {
+				if !hasExampleFiles(t, work) {
+					t.Skipf("needs a newer CLI than %s: %s", cli, strings.Join(leftOut, "; "))
+				}
+				t.Logf("left out under %s: %s", cli, strings.Join(leftOut, "; "))
+			}
 			env := terraformEnv(cliConfig)
 
 			run(t, work, env, tf, "validate", "-no-color")
@@ -78,8 +87,94 @@ func TestExamples(t *testing.T) {
 			env = append(env, "CODAT_BASE_URL="+srv.URL, "CODAT_API_KEY="+emulator.DefaultAPIKey)
 			plan := run(t, work, env, tf, "plan", "-no-color", "-input=false", "-lock=false")
 			t.Log(planSummary.FindString(plan))
+			if queries, _ := filepath.Glob(filepath.Join(work, "*"+queryFileSuffix)); len(queries) > 0 {
+				run(t, work, env, tf, "query", "-no-color")
+			}
 		})
 	}
+}
+
+// queryFileSuffix names the files terraform query reads (Terraform 1.14+).
+const queryFileSuffix = ".tfquery.hcl"
+
+// cli is the product and version of the CLI under test.
+type cli struct {
+	product string // "Terraform" or "OpenTofu"
+	version *version.Version
+}
+
+func (c cli) String() string { return c.product + " " + c.version.String() }
+
+var cliVersionLine = regexp.MustCompile(`^(Terraform|OpenTofu) v(\S+)`)
+
+func cliVersion(t *testing.T, tf string) cli {
+	t.Helper()
+	out, err := exec.Command(tf, "version").Output()
+	m := cliVersionLine.FindSubmatch(out)
+	if err != nil || m == nil {
+		t.Fatalf("%s version: %v\n%s", tf, err, out)
+	}
+	return cli{product: string(m[1]), version: version.Must(version.NewVersion(string(m[2])))}
+}
+
+var requiredVersion = regexp.MustCompile(`(?m)^\s*required_version\s*=\s*"([^"]+)"`)
+
+// queryVersion is the first Terraform with terraform query.
+var queryVersion = version.Must(version.NewVersion("1.14.0"))
+
+// leaveOutNewer removes from work the files the CLI cannot read, and says
+// why: a file whose required_version the CLI does not meet (an example of
+// what only newer Terraform has, such as import by identity or actions),
+// and query files before Terraform 1.14. OpenTofu numbers its versions
+// apart from Terraform's, so under it every file that needs a Terraform
+// version is left out.
+func leaveOutNewer(t *testing.T, work string, c cli) []string {
+	t.Helper()
+	entries, err := os.ReadDir(work)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reasons []string
+	for _, e := range entries {
+		path := filepath.Join(work, e.Name())
+		body, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		need := ""
+		switch m := requiredVersion.FindSubmatch(body); {
+		case strings.HasSuffix(e.Name(), queryFileSuffix) && (c.product != "Terraform" || c.version.LessThan(queryVersion)):
+			need = "Terraform >= 1.14 (terraform query)"
+		case m != nil:
+			constraint, err := version.NewConstraint(string(m[1]))
+			if err != nil {
+				t.Fatalf("%s: required_version %q: %v", e.Name(), m[1], err)
+			}
+			if c.product != "Terraform" || !constraint.Check(c.version) {
+				need = "Terraform " + string(m[1])
+			}
+		}
+		if need != "" {
+			reasons = append(reasons, e.Name()+" needs "+need)
+			if err := os.Remove(path); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return reasons
+}
+
+// hasExampleFiles reports whether work holds an example file besides the
+// test's override.
+func hasExampleFiles(t *testing.T, work string) bool {
+	t.Helper()
+	entries, err := os.ReadDir(work)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return slices.ContainsFunc(entries, func(e os.DirEntry) bool {
+		return e.Name() != overrideFile && (strings.HasSuffix(e.Name(), ".tf") || strings.HasSuffix(e.Name(), queryFileSuffix))
+	})
 }
 
 // terraformCLI is the CLI the acceptance tests use: TF_ACC_TERRAFORM_PATH
@@ -96,7 +191,8 @@ func terraformCLI(t *testing.T) string {
 	return p
 }
 
-// exampleDirs lists every directory below this one that holds a .tf file.
+// exampleDirs lists every directory below this one that holds a .tf or a
+// query file.
 func exampleDirs(t *testing.T) []string {
 	t.Helper()
 	var dirs []string
@@ -107,7 +203,7 @@ func exampleDirs(t *testing.T) []string {
 		if d.IsDir() && (d.Name() == ".terraform" || d.Name() == "testdata") {
 			return filepath.SkipDir
 		}
-		if !d.IsDir() && strings.HasSuffix(path, ".tf") {
+		if !d.IsDir() && (strings.HasSuffix(path, ".tf") || strings.HasSuffix(path, queryFileSuffix)) {
 			if dir := filepath.Dir(path); !slices.Contains(dirs, dir) {
 				dirs = append(dirs, dir)
 			}
@@ -201,7 +297,11 @@ var (
 	variableBlock = regexp.MustCompile(`(?m)^variable\s+"([^"]+)"\s*\{`)
 	defaultAttr   = regexp.MustCompile(`(?m)^\s*default\s*=`)
 	importID      = regexp.MustCompile(`(?s)\bimport\s*\{[^}]*?\bid\s*=\s*"([^"]*)"`)
-	uuidPattern   = regexp.MustCompile(`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)
+	// importIdentity is an import block's identity; identityID one of its
+	// ids (or a list block's company_id).
+	importIdentity = regexp.MustCompile(`(?s)\bimport\s*\{[^}]*?\bidentity\s*=\s*\{([^}]*)\}`)
+	identityID     = regexp.MustCompile(`\b(company_id|id)\s*=\s*"([^"]*)"`)
+	uuidPattern    = regexp.MustCompile(`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)
 )
 
 // variablesWithoutDefault names the variables a plan would ask for. The
@@ -210,7 +310,7 @@ var (
 func variablesWithoutDefault(t *testing.T, dir string) []string {
 	t.Helper()
 	var missing []string
-	for _, src := range tfSources(t, dir) {
+	for _, src := range tfSources(t, dir, "*.tf") {
 		for _, m := range variableBlock.FindAllStringSubmatchIndex(src, -1) {
 			name := src[m[2]:m[3]]
 			if !defaultAttr.MatchString(blockBody(src, m[1]-1)) {
@@ -240,28 +340,52 @@ func blockBody(src string, open int) string {
 
 // importedIDs are the ids that import blocks name: each Codat company id
 // (alone, or first in a composite id such as "<company id>:invoices"), with
-// the connection ids that follow it in a "<company id>/<connection id>".
+// the connection ids that follow it in a "<company id>/<connection id>";
+// the same from an identity (company_id and id, or a company's id); and the
+// company_id of a list block of a query file.
 func importedIDs(t *testing.T, dir string) map[string][]string {
 	t.Helper()
 	ids := map[string][]string{}
-	for _, src := range tfSources(t, dir) {
+	add := func(company string, conns ...string) { ids[company] = append(ids[company], conns...) }
+	for _, src := range tfSources(t, dir, "*.tf") {
+		for _, m := range importIdentity.FindAllStringSubmatch(src, -1) {
+			attrs := map[string]string{}
+			for _, a := range identityID.FindAllStringSubmatch(m[1], -1) {
+				attrs[a[1]] = strings.ToLower(a[2])
+			}
+			switch company, ok := attrs["company_id"]; {
+			case ok && attrs["id"] != "":
+				add(company, attrs["id"])
+			case ok:
+				add(company)
+			case attrs["id"] != "":
+				add(attrs["id"])
+			}
+		}
+		src = importIdentity.ReplaceAllString(src, "")
 		for _, m := range importID.FindAllStringSubmatch(src, -1) {
 			found := uuidPattern.FindAllString(m[1], -1)
 			if len(found) == 0 {
 				continue
 			}
-			company := strings.ToLower(found[0])
-			ids[company] = append(ids[company], found[1:]...)
+			add(strings.ToLower(found[0]), found[1:]...)
+		}
+	}
+	for _, src := range tfSources(t, dir, "*"+queryFileSuffix) {
+		for _, m := range identityID.FindAllStringSubmatch(src, -1) {
+			if m[1] == "company_id" {
+				add(strings.ToLower(m[2]))
+			}
 		}
 	}
 	return ids
 }
 
-// tfSources reads the directory's .tf files with comment lines removed, so
-// commented-out blocks do not count.
-func tfSources(t *testing.T, dir string) []string {
+// tfSources reads the directory's files matching pattern with comment lines
+// removed, so commented-out blocks do not count.
+func tfSources(t *testing.T, dir, pattern string) []string {
 	t.Helper()
-	paths, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+	paths, err := filepath.Glob(filepath.Join(dir, pattern))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,4 @@
+resource "codat_company" "example" {
+  name         = "Bramble Bakery Ltd"
+  platform_key = "gbol"
+}
