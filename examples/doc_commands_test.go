@@ -6,8 +6,10 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +22,7 @@ import (
 
 	"github.com/codat-community/terraform-provider-codat/internal/emulator"
 	"github.com/codat-community/terraform-provider-codat/internal/testdeps"
+	"github.com/hashicorp/go-version"
 )
 
 // docFiles are the pages whose shell commands must work: the README, and
@@ -107,6 +110,9 @@ var docCommands = map[string][]string{
 		"export CODAT_BASE_URL=http://127.0.0.1:8089 CODAT_API_KEY=codat-emulator-local-dev-key",          // indexEmulator
 		"export CODAT_API_KEY=...   # a sandbox client",                                                   // indexProbe
 	},
+	"templates/guides/adopting-companies-with-terraform-query.md.tmpl": {
+		"terraform init", // queryGuide
+	},
 	"templates/guides/onboarding-a-lending-applicant.md.tmpl": {
 		"terraform apply            # the company and three connections; prints the three links", // lendingGuide
 	},
@@ -176,6 +182,7 @@ func TestDocCommands(t *testing.T) {
 	t.Run("docs probe", indexProbe)
 	t.Run("onboarding guide", onboardingGuide)
 	t.Run("lending guide", lendingGuide)
+	t.Run("terraform query guide", queryGuide)
 	t.Run("import commands", importCommands)
 }
 
@@ -552,6 +559,63 @@ func lendingGuide(t *testing.T) {
 	}
 }
 
+// queryGuide: the terraform query guide's commands, through Terraform 1.14
+// or later, against an emulator holding 30 companies of which 10 are tagged
+// team=lending: the query lists those 10, the generated configuration
+// applies as 10 imports, and the next plan is empty.
+func queryGuide(t *testing.T) {
+	t.Parallel()
+	const page = "templates/guides/adopting-companies-with-terraform-query.md.tmpl"
+	tf := newerTerraform(t, "1.14.0", "terraform query")
+	emu := emulator.New(emulator.Options{SyncStepDuration: emulator.NoSyncDelay})
+	seeds := make([]emulator.SeedCompany, 30)
+	for i := range seeds {
+		seeds[i] = emulator.SeedCompany{Name: fmt.Sprintf("Portal Company %02d", i), Tags: map[string]string{"team": "sales"}}
+		if i%3 == 0 {
+			seeds[i].Tags["team"] = "lending"
+			seeds[i].Connections = []emulator.SeedConnection{{PlatformKey: "gbol"}}
+		}
+	}
+	if _, err := emu.Seed(seeds...); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	work := copyConfig(t, "guides/adopting-companies-with-terraform-query")
+	env := withPath(docEnv("TF_CLI_CONFIG_FILE="+registryMirror(t), "CODAT_BASE_URL="+srv.URL, "CODAT_API_KEY="+emulator.DefaultAPIKey, "TF_CLI_ARGS=-no-color"),
+		filepath.Dir(tf))
+	out := runScript(t, work, env, docBlock(t, page, "sh", docCommands[page][0]).text)
+	// Each of the two queries prints the 10 companies.
+	if listed := strings.Count(out, "list.codat_company.lending "); listed != 20 {
+		t.Errorf("the queries listed %d companies, want 10 each:\n%s", listed, out)
+	}
+	if !strings.Contains(out, "Resources: 10 imported, 0 added, 0 changed, 0 destroyed.") || !strings.HasSuffix(strings.TrimSpace(out), "no changes are needed.") {
+		t.Errorf("the generated configuration did not apply as 10 imports with an empty plan after:\n%s", out)
+	}
+}
+
+// newerTerraform is a Terraform of at least least for a page's commands:
+// the one on PATH, else bin/terraform-<newest>/terraform, which .ci/run and
+// make docs install.
+func newerTerraform(t *testing.T, least, what string) string {
+	t.Helper()
+	want := version.Must(version.NewVersion(least))
+	candidates := []string{"terraform", "../bin/terraform-1.15.9/terraform"}
+	for _, tf := range candidates {
+		if path, err := exec.LookPath(tf); err == nil {
+			if c := cliVersion(t, path); c.product == "Terraform" && !c.version.LessThan(want) {
+				abs, err := filepath.Abs(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return abs
+			}
+		}
+	}
+	testdeps.Missing(t, "needs Terraform %s or later for %s, on PATH or at bin/terraform-1.15.9/terraform: scripts/install-terraform.sh 1.15.9 bin/terraform-1.15.9/terraform", least, what)
+	return ""
+}
+
 // importCommands: each terraform import line of the resources' import.sh
 // files (rendered into the resource pages), in a copy of the resource's
 // example with the companies it names at the emulator.
@@ -562,6 +626,7 @@ func importCommands(t *testing.T) {
 		t.Fatalf("no import.sh files: %v", err)
 	}
 	cliConfig := devOverridesConfig(t, buildProvider(t))
+	onPath := cliVersion(t, "terraform")
 	for _, file := range files {
 		body, err := os.ReadFile(file)
 		if err != nil {
@@ -578,6 +643,7 @@ func importCommands(t *testing.T) {
 				}
 				srv := startEmulator(t, imported)
 				work := copyConfig(t, filepath.Dir(file))
+				leaveOutNewer(t, work, onPath)
 				env := docEnv("TF_CLI_CONFIG_FILE="+cliConfig, "CODAT_BASE_URL="+srv.URL, "CODAT_API_KEY="+emulator.DefaultAPIKey,
 					"TF_CLI_ARGS_import=-no-color")
 				if out := runScript(t, work, env, cmd); !strings.Contains(out, "Import successful!") {
