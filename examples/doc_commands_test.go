@@ -20,9 +20,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/go-version"
+
 	"github.com/codat-community/terraform-provider-codat/internal/emulator"
 	"github.com/codat-community/terraform-provider-codat/internal/testdeps"
-	"github.com/hashicorp/go-version"
 )
 
 // docFiles are the pages whose shell commands must work: the README, and
