@@ -11,10 +11,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// Resource identity (Terraform 1.12 and later) is the id by which Codat
-// knows what a resource manages. An import block may give it instead of an
-// id string (identity = { id = "..." }), terraform query lists it, and
-// Terraform checks that it never changes. Older Terraform ignores it.
+// Resource identity (Terraform and OpenTofu 1.12 and later) is the id by
+// which Codat knows what a resource manages. An import block may give it
+// instead of an id string (identity = { id = "..." }), terraform query
+// lists it, and Terraform checks that it never changes. Older CLIs ignore
+// it.
 
 // idIdentity is an identity of one string attribute.
 type idIdentity struct {

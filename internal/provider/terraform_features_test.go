@@ -24,12 +24,13 @@ var featureProviderFactories = map[string]func() (tfprotov6.ProviderServer, erro
 type cliFeature struct {
 	name      string
 	terraform string // the first Terraform version with it
+	openTofu  string // the first OpenTofu version with it; "" for none yet
 }
 
 var (
-	featureIdentity = cliFeature{"resource identity", "1.12.0"}
-	featureQuery    = cliFeature{"list resources and terraform query", "1.14.0"}
-	featureActions  = cliFeature{"actions", "1.14.0"}
+	featureIdentity = cliFeature{"resource identity", "1.12.0", "1.12.0"}
+	featureQuery    = cliFeature{"list resources and terraform query", "1.14.0", ""}
+	featureActions  = cliFeature{"actions", "1.14.0", ""}
 )
 
 // cliUnderTest is the CLI of TF_ACC_TERRAFORM_PATH, asked once.
@@ -43,8 +44,8 @@ var cliUnderTest struct {
 var cliVersionLine = regexp.MustCompile(`^(Terraform|OpenTofu) v(\S+)`)
 
 // requireCLI skips the test, in one line saying what it needs, unless the
-// CLI under test is a Terraform with feature. OpenTofu has none of them
-// (its import blocks take no identity; it has no list resources or actions).
+// CLI under test has feature: OpenTofu (1.12) has resource identity, but
+// neither list resources nor actions.
 func requireCLI(t *testing.T, feature cliFeature) {
 	t.Helper()
 	cliUnderTest.once.Do(func() {
@@ -60,7 +61,11 @@ func requireCLI(t *testing.T, feature cliFeature) {
 	if cliUnderTest.version == nil {
 		t.Fatalf("cannot tell the version of the CLI under test (%s): %v", os.Getenv("TF_ACC_TERRAFORM_PATH"), cliUnderTest.firstErr)
 	}
-	if cliUnderTest.product != "Terraform" || cliUnderTest.version.LessThan(version.Must(version.NewVersion(feature.terraform))) {
+	least := feature.terraform
+	if cliUnderTest.product == "OpenTofu" {
+		least = feature.openTofu
+	}
+	if least == "" || cliUnderTest.version.LessThan(version.Must(version.NewVersion(least))) {
 		t.Skipf("needs Terraform %s or later for %s; the CLI under test is %s %s", feature.terraform, feature.name, cliUnderTest.product, cliUnderTest.version)
 	}
 }
