@@ -124,10 +124,9 @@ var queryVersion = version.Must(version.NewVersion("1.14.0"))
 
 // leaveOutNewer removes from work the files the CLI cannot read, and says
 // why: a file whose required_version the CLI does not meet (an example of
-// what only newer Terraform has, such as import by identity or actions),
-// and query files before Terraform 1.14. OpenTofu numbers its versions
-// apart from Terraform's, so under it every file that needs a Terraform
-// version is left out.
+// what only newer Terraform has, such as import by identity or actions; the
+// CLI checks it against its own version, OpenTofu's included), and query
+// files, which need Terraform 1.14 (OpenTofu has no terraform query).
 func leaveOutNewer(t *testing.T, work string, c cli) []string {
 	t.Helper()
 	entries, err := os.ReadDir(work)
@@ -150,7 +149,7 @@ func leaveOutNewer(t *testing.T, work string, c cli) []string {
 			if err != nil {
 				t.Fatalf("%s: required_version %q: %v", e.Name(), m[1], err)
 			}
-			if c.product != "Terraform" || !constraint.Check(c.version) {
+			if !constraint.Check(c.version) {
 				need = "Terraform " + string(m[1])
 			}
 		}
