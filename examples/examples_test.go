@@ -105,7 +105,7 @@ type cli struct {
 
 func (c cli) String() string { return c.product + " " + c.version.String() }
 
-var cliVersionLine = regexp.MustCompile(`^(Terraform|OpenTofu) v(\S+)`)
+var cliVersionLine = regexp.MustCompile(`(?m)^(Terraform|OpenTofu) v(\S+)`)
 
 func cliVersion(t *testing.T, tf string) cli {
 	t.Helper()

@@ -41,7 +41,7 @@ var cliUnderTest struct {
 	firstErr error
 }
 
-var cliVersionLine = regexp.MustCompile(`^(Terraform|OpenTofu) v(\S+)`)
+var cliVersionLine = regexp.MustCompile(`(?m)^(Terraform|OpenTofu) v(\S+)`)
 
 // requireCLI skips the test, in one line saying what it needs, unless the
 // CLI under test has feature: OpenTofu (1.12) has resource identity, but
