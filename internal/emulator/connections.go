@@ -111,6 +111,7 @@ func (s *store) createConnection(companyID, platformKey, base string) (codat.Con
 		Created:        s.now(),
 	}
 	c.Connections = append(c.Connections, conn)
+	s.emitConnectionLocked(codat.EventConnectionCreated, c, conn)
 	s.changed()
 	return s.connectionView(c, conn, base, s.now()), nil
 }
@@ -132,7 +133,9 @@ func (s *store) unlinkConnection(companyID, connectionID, status, base string) (
 			codat.ValidationItem{ItemID: "status", ValidatorName: "UpdateConnectionStatus",
 				Message: fmt.Sprintf("status can only be set to %q, got %q.", codat.StatusUnlinked, status)})
 	}
+	prev := conn.Status
 	conn.Status = codat.StatusUnlinked
+	s.connectionStatusChangedLocked(c, conn, prev)
 	s.changed()
 	return s.connectionView(c, conn, base, s.now()), nil
 }
@@ -146,9 +149,11 @@ func (s *store) deleteConnection(companyID, connectionID string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := c.connection(connectionID); err != nil {
+	conn, err := c.connection(connectionID)
+	if err != nil {
 		return err
 	}
+	s.emitConnectionLocked(codat.EventConnectionDeleted, c, conn)
 	c.Connections = slices.DeleteFunc(c.Connections, func(conn *connectionRecord) bool { return conn.ID == connectionID })
 	s.changed()
 	return nil
@@ -185,7 +190,9 @@ func (s *store) setConnectionStatus(companyID, connectionID, status string) erro
 			Status:       "Active",
 		})
 	}
+	prev := conn.Status
 	conn.Status = status
+	s.connectionStatusChangedLocked(c, conn, prev)
 	s.changed()
 	return nil
 }
@@ -215,6 +222,7 @@ func (s *store) authorize(companyID, connectionID string) error {
 // types fetched on first link.
 func (s *store) linkLocked(c *companyRecord, conn *connectionRecord) {
 	now := s.now()
+	prev := conn.Status
 	conn.Status = codat.StatusLinked
 	for i := range conn.Errors {
 		if conn.Errors[i].Status == "Active" {
@@ -222,7 +230,9 @@ func (s *store) linkLocked(c *companyRecord, conn *connectionRecord) {
 			conn.Errors[i].ResolvedOnUtc = formatTime(now)
 		}
 	}
-	s.queueFirstLinkPulls(c, conn, now)
+	pulls := s.queueFirstLinkPulls(c, conn, now)
+	s.connectionStatusChangedLocked(c, conn, prev)
+	s.noteReadLocked(c, pulls, true)
 }
 
 func (e *Emulator) handleListConnections(w http.ResponseWriter, r *http.Request) {

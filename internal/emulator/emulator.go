@@ -77,17 +77,37 @@ type Options struct {
 	Faults Faults
 	// Logger receives warnings (e.g. a failed state write). Nil discards them.
 	Logger *slog.Logger
+
+	// WebhookRetrySchedule are the waits before each retry of a failed
+	// webhook delivery, on the Now clock. Nil means Codat's (Svix's)
+	// schedule, CodatWebhookRetrySchedule; tests on the real clock pass
+	// shorter waits.
+	WebhookRetrySchedule []time.Duration
+	// LastAPIKeyDeletable is a behaviour switch where Codat's docs and spec
+	// disagree. False (the docs, using-the-api/authentication.md: "It is not
+	// possible to delete the last remaining API key") answers deleting the
+	// last key 409; true (the spec's delete-api-key: "It is possible to
+	// delete the last remaining API key") deletes it, after which every
+	// request is 403 until the control API sets a new key.
+	LastAPIKeyDeletable bool
+	// ListAPIKeysWithoutSecrets is a behaviour switch for a reading the
+	// docs leave open: false (the spec's list-api-keys example, and the
+	// docs' "You can only view API keys ... via the API") lists each key
+	// with its apiKey; true lists ids, names and dates only, so the secret
+	// is seen once, when the key is created.
+	ListAPIKeysWithoutSecrets bool
 }
 
 // Emulator is an http.Handler serving the emulated Codat API, link pages and
 // control endpoints. Create it with New or Open; it is safe for concurrent use.
 type Emulator struct {
-	opts   Options
-	now    func() time.Time
-	store  *store
-	faults *faultInjector
-	routes *router
-	log    *slog.Logger
+	opts     Options
+	now      func() time.Time
+	store    *store
+	faults   *faultInjector
+	routes   *router
+	log      *slog.Logger
+	webhooks *webhookDispatcher
 }
 
 // New returns an emulator configured by opts. If opts.StatePath names a file
@@ -138,6 +158,7 @@ func Open(opts Options) (*Emulator, error) {
 		statePath:    opts.StatePath,
 		logger:       logger,
 	})
+	e.configureClientAreas(opts)
 	e.routes = e.buildRoutes()
 	var errs []error
 	if err := e.faults.set(opts.Faults); err != nil {
@@ -149,6 +170,7 @@ func Open(opts Options) (*Emulator, error) {
 			errs = append(errs, err)
 		}
 	}
+	e.resumeWebhooks()
 	return e, errors.Join(errs...)
 }
 
@@ -203,10 +225,13 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case controlRoute:
 		rt.handler(w, r)
 	case linkRoute:
+		e.rememberBase(r)
 		e.faults.countRoute(rt.key())
 		rt.handler(w, r)
 	default:
+		e.rememberBase(r)
 		e.serveAPI(w, r, rt)
+		e.webhooks.poke() // a request may have read the clock past a due read or retry
 	}
 }
 
@@ -482,6 +507,21 @@ func (e *Emulator) buildRoutes() *router {
 	api("GET", "/profile/syncSettings", e.handleGetProfileSyncSettings)
 	api("POST", "/profile/syncSettings", e.handleSetProfileSyncSettings)
 
+	api("GET", "/profile", e.handleGetProfile)
+	api("PUT", "/profile", e.handleUpdateProfile)
+	api("GET", "/corsSettings", e.handleGetCORSSettings)
+	api("POST", "/corsSettings", e.handleSetCORSSettings)
+	api("GET", "/apiKeys", e.handleListAPIKeys)
+	api("POST", "/apiKeys", e.handleCreateAPIKey)
+	api("DELETE", "/apiKeys/{apiKeyId}", e.handleDeleteAPIKey)
+	api("GET", "/webhooks", e.handleListWebhookConsumers)
+	api("POST", "/webhooks", e.handleCreateWebhookConsumer)
+	api("DELETE", "/webhooks/{webhookId}", e.handleDeleteWebhookConsumer)
+	api("GET", "/integrations/{platformKey}/dataTypes/{dataType}/supplementalDataConfig", e.handleGetSupplementalData)
+	api("PUT", "/integrations/{platformKey}/dataTypes/{dataType}/supplementalDataConfig", e.handleSetSupplementalData)
+	api("GET", "/integrations/{platformKey}/dataTypes/custom/{customDataIdentifier}", e.handleGetCustomDataType)
+	api("PUT", "/integrations/{platformKey}/dataTypes/custom/{customDataIdentifier}", e.handleConfigureCustomDataType)
+
 	link("GET", "/link/company/{companyId}", e.handleCompanyLinkPage)
 	link("POST", "/link/company/{companyId}/connections", e.handleLinkCreateConnection)
 	link("GET", "/link/companies/{companyId}/connections/{connectionId}/start", e.handleConnectionLinkPage)
@@ -501,5 +541,8 @@ func (e *Emulator) buildRoutes() *router {
 	control("POST", "/_emulator/companies/{companyId}/connections/{connectionId}/status", e.handleControlSetStatus)
 	control("POST", "/_emulator/companies/{companyId}/connections/{connectionId}/authorize", e.handleControlAuthorize)
 	control("POST", "/_emulator/companies/{companyId}/pull-failures", e.handleControlPullFailure)
+	control("GET", "/_emulator/webhooks/consumers", e.handleControlWebhookConsumers)
+	control("GET", "/_emulator/webhooks/deliveries", e.handleControlWebhookDeliveries)
+	control("POST", "/_emulator/webhooks/deliver", e.handleControlDeliverWebhooks)
 	return rt
 }

@@ -95,15 +95,17 @@ func (s *store) effectiveSettings(c *companyRecord) []codat.SyncSetting {
 }
 
 // queueFirstLinkPulls queues, in sync order, the data types fetched on first
-// link that conn's platform provides.
-func (s *store) queueFirstLinkPulls(c *companyRecord, conn *connectionRecord, now time.Time) {
+// link that conn's platform provides, and returns the pulls.
+func (s *store) queueFirstLinkPulls(c *companyRecord, conn *connectionRecord, now time.Time) []*pullRecord {
 	settings := slices.Clone(s.effectiveSettings(c))
 	slices.SortStableFunc(settings, func(a, b codat.SyncSetting) int { return a.SyncOrder - b.SyncOrder })
+	var pulls []*pullRecord
 	for _, setting := range settings {
 		if setting.FetchOnFirstLink && dataTypeSupported(conn.SourceType, setting.DataType) {
-			s.newPull(c, conn, setting.DataType, now)
+			pulls = append(pulls, s.newPull(c, conn, setting.DataType, now))
 		}
 	}
+	return pulls
 }
 
 // newPull queues one pull, taking its outcome from a pending PullFailure
@@ -243,9 +245,11 @@ func (s *store) refreshAll(companyID string) error {
 		return noLinkedConnection(companyID)
 	}
 	now := s.now()
+	var pulls []*pullRecord
 	for _, conn := range linked {
-		s.queueFirstLinkPulls(c, conn, now)
+		pulls = append(pulls, s.queueFirstLinkPulls(c, conn, now)...)
 	}
+	s.noteReadLocked(c, pulls, false)
 	s.changed()
 	return nil
 }
@@ -292,14 +296,13 @@ func (s *store) refreshDataType(companyID, dataType, connectionID string) (codat
 		}
 	}
 	now := s.now()
-	var first *pullRecord
+	pulls := make([]*pullRecord, 0, len(targets))
 	for _, conn := range targets {
-		if p := s.newPull(c, conn, dataType, now); first == nil {
-			first = p
-		}
+		pulls = append(pulls, s.newPull(c, conn, dataType, now))
 	}
+	s.noteReadLocked(c, pulls, false)
 	s.changed()
-	return s.pullView(c, first, now), nil
+	return s.pullView(c, pulls[0], now), nil
 }
 
 // listPulls returns the company's pull operations, newest first.
