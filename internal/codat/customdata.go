@@ -44,6 +44,9 @@ func (c *Client) ConfigureCustomDataType(ctx context.Context, platformKey, custo
 	if err != nil {
 		return nil, err
 	}
+	if config.KeyBy == nil {
+		config.KeyBy = []string{} // an array, as the spec requires, for Codat to refuse as empty
+	}
 	return c.customDataCall(ctx, call{operation: "configure-custom-data-type", method: http.MethodPut, path: path,
 		body: config, safety: replaySafe})
 }
