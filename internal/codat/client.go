@@ -5,10 +5,11 @@
 // Retries (transport.go) follow one rule set. 429 is always retried,
 // honouring Retry-After. 408, 5xx (except 501) and dropped or timed-out
 // connections are retried for requests that may be replayed: reads, PUT,
-// DELETE, the PATCHes, the sync-settings POSTs and the refresh POSTs. The two
-// creates (POST /companies and POST /companies/{id}/connections) are retried
-// only on 429 or when the connection could not be opened, because any later
-// failure may hide a create that happened. Waits grow by 1.5 from 500 ms with
+// DELETE, the PATCHes, the sync-settings and CORS-settings POSTs and the
+// refresh POSTs. The creates (POST /companies, /companies/{id}/connections,
+// /webhooks and /apiKeys) are retried only on 429 or when the connection
+// could not be opened, because any later failure may hide a create that
+// happened. Waits grow by 1.5 from 500 ms with
 // jitter, capped per wait, and never run past the context deadline or the
 // policy's total budget.
 package codat

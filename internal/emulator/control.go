@@ -203,7 +203,13 @@ const controlEndpoints = `Control endpoints (no API key; never faulted or counte
   POST   /_emulator/companies/{companyId}/pull-failures
                                                {"dataType":"invoices","status":"FetchError",
                                                "errorMessage":"...","count":1}: the next pull(s) of the
-                                               data type end in that status`
+                                               data type end in that status
+  GET    /_emulator/webhooks/consumers         every webhook consumer with its Svix "signingSecret"
+  GET    /_emulator/webhooks/deliveries        every delivery: messageId (the webhook-id header), eventType,
+                                               consumerId, status (Sending|Attempting|Success|Failure),
+                                               attempts [{at,statusCode,error}], nextAttempt, payload;
+                                               ?consumerId= and ?eventType= filter
+  POST   /_emulator/webhooks/deliver           make every attempt due now and answer as GET deliveries`
 
 // ControlEndpointsHelp describes the control endpoints, for command help.
 func ControlEndpointsHelp() string { return controlEndpoints }
