@@ -44,20 +44,6 @@ func (k APIKey) GoString() string { return k.String() }
 
 func (k *APIKey) check() error { return missingField("API key id", k.ID) }
 
-// apiKeyList is GET /apiKeys (ApiKeys): every key, unpaged.
-type apiKeyList struct {
-	Results []APIKey `json:"results"`
-}
-
-func (l *apiKeyList) check() error {
-	for i := range l.Results {
-		if err := l.Results[i].check(); err != nil {
-			return fmt.Errorf("results[%d]: %w", i, err)
-		}
-	}
-	return nil
-}
-
 // createAPIKeyRequest is the body of POST /apiKeys (CreateApiKey).
 type createAPIKeyRequest struct {
 	Name string `json:"name,omitempty"`
@@ -74,12 +60,7 @@ func CheckAPIKeyName(name string) error {
 // ListAPIKeys returns every API key of the client (list-api-keys, one
 // request). Each carries its secret Key, as the spec's example shows.
 func (c *Client) ListAPIKeys(ctx context.Context) ([]APIKey, error) {
-	var out apiKeyList
-	cl := call{operation: "list-api-keys", method: http.MethodGet, path: "/apiKeys", safety: replaySafe}
-	if err := c.do(ctx, cl, &out); err != nil {
-		return nil, err
-	}
-	return out.Results, nil
+	return listUnpaged[APIKey](ctx, c, "list-api-keys", "/apiKeys")
 }
 
 // CreateAPIKey creates a key named name, which may be empty

@@ -249,15 +249,28 @@ func (c *Connection) check() error    { return missingField("connection id", c.I
 func (i *Integration) check() error   { return missingField("integration key", i.Key) }
 func (p *PullOperation) check() error { return missingField("pull operation id", p.ID) }
 
-func (p *Page[T]) check() error {
-	for i := range p.Results {
-		if v, ok := any(&p.Results[i]).(checker); ok {
+func (p *Page[T]) check() error    { return checkResults(p.Results) }
+func (r *Results[T]) check() error { return checkResults(r.Results) }
+
+// checkResults checks each item of a list that can check itself.
+func checkResults[T any](items []T) error {
+	for i := range items {
+		if v, ok := any(&items[i]).(checker); ok {
 			if err := v.check(); err != nil {
 				return fmt.Errorf("results[%d]: %w", i, err)
 			}
 		}
 	}
 	return nil
+}
+
+// listUnpaged fetches a list Codat answers whole, in one request.
+func listUnpaged[T any](ctx context.Context, c *Client, operation, path string) ([]T, error) {
+	var out Results[T]
+	if err := c.do(ctx, call{operation: operation, method: http.MethodGet, path: path, safety: replaySafe}, &out); err != nil {
+		return nil, err
+	}
+	return out.Results, nil
 }
 
 // send builds the request and runs it through the retry transport.

@@ -14,6 +14,7 @@ import (
 // survives decoding, and a field this client does not model goes back on
 // the PUT as it came.
 func TestProfileDropsAPIKeyAndKeepsUnknownFields(t *testing.T) {
+	//nolint:gosec // G101: the apiKey is the spec's example, made up
 	body := `{"name":"Bob's Burgers","logoUrl":"https://l.example/logo.png","redirectUrl":"https://b.example/{companyId}",
 		"whiteListUrls":["https://b.example"],"apiKey":"sartANTjHAkLdbyDfaynoTQb7pkmj6hXHmnQKMrB","confirmCompanyName":true,
 		"brandColour":{"primary":"#ff0000"}}`

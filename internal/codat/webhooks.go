@@ -126,29 +126,10 @@ type WebhookConsumerRequest struct {
 	CompanyTags []string `json:"companyTags,omitempty"`
 }
 
-// WebhookConsumers is GET /webhooks: every consumer, unpaged (at most 50).
-type WebhookConsumers struct {
-	Results []WebhookConsumer `json:"results"`
-}
-
-func (w *WebhookConsumers) check() error {
-	for i := range w.Results {
-		if err := w.Results[i].check(); err != nil {
-			return fmt.Errorf("results[%d]: %w", i, err)
-		}
-	}
-	return nil
-}
-
 // ListWebhookConsumers returns every webhook consumer (list-webhook-consumers,
-// one request: the list is not paged).
+// one request: the list, at most 50, is not paged).
 func (c *Client) ListWebhookConsumers(ctx context.Context) ([]WebhookConsumer, error) {
-	var out WebhookConsumers
-	cl := call{operation: "list-webhook-consumers", method: http.MethodGet, path: "/webhooks", safety: replaySafe}
-	if err := c.do(ctx, cl, &out); err != nil {
-		return nil, err
-	}
-	return out.Results, nil
+	return listUnpaged[WebhookConsumer](ctx, c, "list-webhook-consumers", "/webhooks")
 }
 
 // CreateWebhookConsumer creates a consumer (create-webhook-consumer; 201).

@@ -104,12 +104,7 @@ func (s *store) profileAPIKey() string {
 	return ""
 }
 
-// apiKeyList is the body of GET /apiKeys.
-type apiKeyList struct {
-	Results []codat.APIKey `json:"results"`
-}
-
-func (s *store) listAPIKeys() apiKeyList {
+func (s *store) listAPIKeys() codat.Results[codat.APIKey] {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	keys := s.listAPIKeysLocked()
@@ -118,7 +113,7 @@ func (s *store) listAPIKeys() apiKeyList {
 			keys[i].Key = ""
 		}
 	}
-	return apiKeyList{Results: append([]codat.APIKey{}, keys...)}
+	return codat.Results[codat.APIKey]{Results: append([]codat.APIKey{}, keys...)}
 }
 
 // createAPIKey answers the spec's errors: 400 for a name over 50

@@ -16,7 +16,7 @@ func TestAPIKeys(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, func(o *Options) { o.APIKey = "start-key" })
 
-	list := decode[apiKeyList](t, h.do("GET", "/apiKeys", nil))
+	list := decode[codat.Results[codat.APIKey]](t, h.do("GET", "/apiKeys", nil))
 	if len(list.Results) != 1 || list.Results[0].Key != "start-key" || list.Results[0].Name != "" || list.Results[0].CreatedDate != "" {
 		t.Fatalf("initial keys = %+v, want the start key alone, unnamed and undated", list.Results)
 	}
@@ -33,7 +33,7 @@ func TestAPIKeys(t *testing.T) {
 	}
 	// The new key works at once.
 	wantStatus(t, h.send("GET", "/companies", nil, authorizationHeader(created.Key)), http.StatusOK)
-	if got := decode[apiKeyList](t, h.do("GET", "/apiKeys", nil)).Results; len(got) != 2 || got[1] != created {
+	if got := decode[codat.Results[codat.APIKey]](t, h.do("GET", "/apiKeys", nil)).Results; len(got) != 2 || got[1] != created {
 		t.Errorf("list after create = %+v", got)
 	}
 	unnamed := decode[codat.APIKey](t, h.do("POST", "/apiKeys", nil))
@@ -62,10 +62,10 @@ func TestAPIKeys(t *testing.T) {
 	wantStatus(t, h.send("GET", "/apiKeys", nil, authorizationHeader(unnamed.Key)), http.StatusForbidden)
 
 	// The start key too; the emulator then answers it 403.
-	other := decode[apiKeyList](t, h.do("GET", "/apiKeys", nil)).Results[1]
+	other := decode[codat.Results[codat.APIKey]](t, h.do("GET", "/apiKeys", nil)).Results[1]
 	wantStatus(t, h.do("DELETE", "/apiKeys/"+start.ID, nil), http.StatusNoContent)
 	wantError(t, h.do("GET", "/companies", nil), http.StatusForbidden, "outdated API key")
-	if got := decode[apiKeyList](t, h.send("GET", "/apiKeys", nil, authorizationHeader(other.Key))).Results; got[0].ID == start.ID {
+	if got := decode[codat.Results[codat.APIKey]](t, h.send("GET", "/apiKeys", nil, authorizationHeader(other.Key))).Results; got[0].ID == start.ID {
 		t.Errorf("the deleted start key is still listed: %+v", got)
 	}
 }
@@ -87,7 +87,7 @@ func TestAPIKeys_lastKey(t *testing.T) {
 			wantError(t, h.do("GET", "/apiKeys", nil), http.StatusForbidden, "outdated API key")
 			// The control API's new key is the way back, as the portal is for Codat.
 			h.emu.SetAPIKey("a-new-start")
-			if got := decode[apiKeyList](t, h.do("GET", "/apiKeys", nil)).Results; len(got) != 1 || got[0].Key != "a-new-start" {
+			if got := decode[codat.Results[codat.APIKey]](t, h.do("GET", "/apiKeys", nil)).Results; len(got) != 1 || got[0].Key != "a-new-start" {
 				t.Errorf("keys after a new start key = %+v", got)
 			}
 		})
@@ -105,7 +105,7 @@ func TestAPIKeys_listedWithoutSecrets(t *testing.T) {
 	if strings.Contains(rec.Body.String(), created.Key) || strings.Contains(rec.Body.String(), "apiKey") {
 		t.Errorf("list shows a secret: %s", rec.Body.String())
 	}
-	if got := decode[apiKeyList](t, rec).Results; len(got) != 2 || got[1].ID != created.ID || got[1].Name != "once" {
+	if got := decode[codat.Results[codat.APIKey]](t, rec).Results; len(got) != 2 || got[1].ID != created.ID || got[1].Name != "once" {
 		t.Errorf("list = %+v", got)
 	}
 }

@@ -7,13 +7,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/pb33f/libopenapi"
 	"github.com/pb33f/libopenapi-validator/config"
 	"github.com/pb33f/libopenapi-validator/schema_validation"
 	"github.com/pb33f/libopenapi/datamodel/high/base"
@@ -249,23 +246,7 @@ func clientAreaRealErrors(t *testing.T, ctx context.Context, client *codat.Clien
 // section, the schema of its request body, normalised as loadSpec does.
 func webhookSchemas(t *testing.T) map[string]*base.Schema {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(openAPIDir(t), "Codat-Platform.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		t.Fatal(err)
-	}
-	normaliseNullable(doc)
-	normalised, err := json.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	document, err := libopenapi.NewDocument(normalised)
-	if err != nil {
-		t.Fatal(err)
-	}
+	document, _ := loadDocument(t, "Codat-Platform.json")
 	model, err := document.BuildV3Model()
 	if err != nil {
 		t.Fatal(err)

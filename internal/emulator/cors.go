@@ -23,14 +23,7 @@ func (s *store) allowedOrigins() codat.AllowedOrigins {
 // be a URI; the emulator refuses anything that is not an absolute URI (400)
 // and stores the rest as given.
 func (s *store) setAllowedOrigins(req codat.AllowedOrigins) (codat.AllowedOrigins, error) {
-	var items []codat.ValidationItem
-	for i, origin := range req.AllowedOrigins {
-		if !isAbsoluteURI(origin) {
-			items = append(items, codat.ValidationItem{ItemID: fmt.Sprintf("allowedOrigins[%d]", i), ValidatorName: "AllowedOrigins",
-				Message: fmt.Sprintf("%q is not an absolute URI such as https://www.example.com.", origin)})
-		}
-	}
-	if len(items) > 0 {
+	if items := checkURIs("allowedOrigins", "AllowedOrigins", req.AllowedOrigins); len(items) > 0 {
 		return codat.AllowedOrigins{}, badRequest(servicePublicAPI, "Error processing request - not valid.", items...)
 	}
 	s.mu.Lock()
@@ -38,6 +31,18 @@ func (s *store) setAllowedOrigins(req codat.AllowedOrigins) (codat.AllowedOrigin
 	s.changed()
 	s.mu.Unlock()
 	return s.allowedOrigins(), nil
+}
+
+// checkURIs validates a list of the spec's "format": "uri" values.
+func checkURIs(field, validator string, values []string) []codat.ValidationItem {
+	var items []codat.ValidationItem
+	for i, v := range values {
+		if !isAbsoluteURI(v) {
+			items = append(items, codat.ValidationItem{ItemID: fmt.Sprintf("%s[%d]", field, i), ValidatorName: validator,
+				Message: fmt.Sprintf("%q is not an absolute URI such as https://www.example.com.", v)})
+		}
+	}
+	return items
 }
 
 // isAbsoluteURI is the spec's "format": "uri": a scheme and, for web URLs, a

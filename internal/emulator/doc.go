@@ -139,7 +139,9 @@
 // data/queue. A read event is due when the last of its pulls ends by the
 // sync clock (requested + 2 × SyncStepDuration), carries that moment as
 // generatedDate and modifiedFromDate, and is sent by the first delivery pass
-// at or after it. Events are made for the consumers that exist when the
+// at or after it, or before any later event (so events keep the order in
+// which things happened; a company deleted while its pulls ran gets no read
+// event). Events are made for the consumers that exist when the
 // action happens (or, for reads, when the pulls are queued); nothing is
 // replayed to later consumers.
 //

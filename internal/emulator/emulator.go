@@ -394,19 +394,25 @@ func newCorrelationID() string {
 // writeJSON writes v without HTML escaping, so links read "&", not "\u0026",
 // as in Codat's responses.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	var body []byte
-	if err := enc.Encode(v); err != nil {
+	body, err := marshalUnescaped(v)
+	if err != nil {
 		status = http.StatusInternalServerError
 		body = []byte(`{"statusCode":500,"service":"PublicApi","error":"There is a problem with our server. Please try again later.","canBeRetried":"Unknown","detailedErrorCode":0}`)
-	} else {
-		body = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+}
+
+// marshalUnescaped is json.Marshal without HTML escaping.
+func marshalUnescaped(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // maxBodyBytes bounds request bodies; Codat's own bodies are tiny.

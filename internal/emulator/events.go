@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"bytes"
 	"encoding/json"
 	"slices"
 	"time"
@@ -103,7 +102,8 @@ func (s *store) emitLocked(eventType, companyID string, tags map[string]string, 
 }
 
 // encodeEvent renders the envelope once: every consumer and attempt gets
-// the same bytes, which is what the signature covers.
+// the same bytes, which is what the signature covers. Links read "&", as in
+// Codat's bodies (see writeJSON).
 func encodeEvent(eventID, eventType string, payload any, generated time.Time) (json.RawMessage, error) {
 	raw, err := marshalUnescaped(payload)
 	if err != nil {
@@ -111,18 +111,6 @@ func encodeEvent(eventID, eventType string, payload any, generated time.Time) (j
 	}
 	return marshalUnescaped(codat.WebhookEvent{ID: eventID, EventType: eventType,
 		GeneratedDate: formatTime(generated), Payload: raw})
-}
-
-// marshalUnescaped is json.Marshal without HTML escaping, so links read "&"
-// as in Codat's bodies (see writeJSON).
-func marshalUnescaped(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 func (s *store) pruneDeliveriesLocked() {
@@ -153,6 +141,7 @@ func (s *store) emitCompanyLocked(eventType string, c *companyRecord) {
 	if !s.hasConsumersLocked() {
 		return
 	}
+	s.emitDueReadsLocked(s.now())
 	details := s.companyView(c, s.publicBase())
 	details.DataConnections = nil
 	s.emitLocked(eventType, c.ID, c.Tags, details, s.now())
@@ -164,6 +153,7 @@ func (s *store) emitConnectionLocked(eventType string, c *companyRecord, conn *c
 		return
 	}
 	now := s.now()
+	s.emitDueReadsLocked(now)
 	payload := codat.ConnectionEventPayload{
 		ReferenceCompany: companyReference(c),
 		Connection:       s.connectionView(c, conn, s.publicBase(), now),
@@ -207,7 +197,10 @@ func (s *store) noteReadLocked(c *companyRecord, pulls []*pullRecord, initial bo
 
 // emitDueReadsLocked sends the read events whose pulls have all ended by
 // now, and returns the earliest Due still pending (zero if none); call with
-// s.mu held. A read whose company was deleted meanwhile is dropped.
+// s.mu held. Every other event sends the due reads first, so events keep
+// the order in which things happened, and a company deleted after its pulls
+// ended still gets its read events first; one deleted while its pulls ran
+// gets none.
 func (s *store) emitDueReadsLocked(now time.Time) (next time.Time, emitted bool) {
 	kept := s.data.Client.PendingReads[:0]
 	for _, read := range s.data.Client.PendingReads {

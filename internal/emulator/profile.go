@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -48,12 +47,7 @@ func (s *store) replaceProfile(p codat.Profile, present map[string]bool) (codat.
 			items = append(items, codat.ValidationItem{ItemID: "redirectUrl", ValidatorName: "Profile", Message: "redirectUrl must not be empty."})
 		}
 	}
-	for i, u := range p.WhiteListURLs {
-		if !isAbsoluteURI(u) {
-			items = append(items, codat.ValidationItem{ItemID: fmt.Sprintf("whiteListUrls[%d]", i), ValidatorName: "Profile",
-				Message: fmt.Sprintf("%q is not an absolute URI.", u)})
-		}
-	}
+	items = append(items, checkURIs("whiteListUrls", "Profile", p.WhiteListURLs)...)
 	if len(items) > 0 {
 		return codat.Profile{}, badRequest(serviceClientsAPI, "Error processing request - not valid.", items...)
 	}

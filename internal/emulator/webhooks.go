@@ -107,10 +107,10 @@ func consumerView(c *webhookConsumerRecord) codat.WebhookConsumer {
 	return out
 }
 
-func (s *store) listConsumers() codat.WebhookConsumers {
+func (s *store) listConsumers() codat.Results[codat.WebhookConsumer] {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := codat.WebhookConsumers{Results: []codat.WebhookConsumer{}}
+	out := codat.Results[codat.WebhookConsumer]{Results: []codat.WebhookConsumer{}}
 	for _, c := range s.data.Client.WebhookConsumers {
 		out.Results = append(out.Results, consumerView(c))
 	}

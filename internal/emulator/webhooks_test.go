@@ -120,7 +120,7 @@ func TestWebhookConsumers(t *testing.T) {
 	if created.URL != req.URL || !created.Disabled || !slices.Equal(created.EventTypes, req.EventTypes) || !slices.Equal(created.CompanyTags, req.CompanyTags) {
 		t.Errorf("created = %+v", created)
 	}
-	if got := decode[codat.WebhookConsumers](t, h.do("GET", "/webhooks", nil)).Results; len(got) != 1 || got[0].ID != created.ID {
+	if got := decode[codat.Results[codat.WebhookConsumer]](t, h.do("GET", "/webhooks", nil)).Results; len(got) != 1 || got[0].ID != created.ID {
 		t.Errorf("list = %+v", got)
 	}
 	secret, err := h.emu.WebhookSigningSecret(created.ID)
@@ -531,5 +531,41 @@ func TestControlWebhooks(t *testing.T) {
 	h.emu.Reset()
 	if got := decode[[]WebhookDelivery](t, h.control("GET", "/_emulator/webhooks/deliveries", nil)); len(got) != 0 {
 		t.Errorf("after reset: %d deliveries", len(got))
+	}
+}
+
+// TestWebhookDelivery_readOrder: events keep the order in which things
+// happened on the sync clock, even when no delivery pass ran in between; a
+// company deleted while its pulls ran gets no read event.
+func TestWebhookDelivery_readOrder(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	rx := newReceiver(t)
+	h.consumer(rx.server.URL, []string{codat.EventReadCompleted, codat.EventReadCompletedInitial, codat.EventCompanyDeleted})
+	synced := h.createCompany(codat.CompanyRequest{Name: "Synced Ltd"})
+	syncedConn := h.createConnection(synced.ID, "gbol")
+	syncing := h.createCompany(codat.CompanyRequest{Name: "Syncing Ltd"})
+	syncingConn := h.createConnection(syncing.ID, "gbol")
+	if err := h.emu.Authorize(synced.ID, syncedConn.ID); err != nil {
+		t.Fatal(err)
+	}
+	h.clock.Advance(3 * time.Second)
+	if err := h.emu.Authorize(syncing.ID, syncingConn.ID); err != nil {
+		t.Fatal(err)
+	}
+	h.clock.Advance(time.Second) // the first company's pulls have ended, the second's run
+	for _, id := range []string{synced.ID, syncing.ID} {
+		wantStatus(t, h.do("DELETE", "/companies/"+id, nil), http.StatusNoContent)
+	}
+	h.clock.Advance(time.Hour)
+	h.deliver()
+	want := []string{codat.EventReadCompletedInitial, codat.EventReadCompleted, codat.EventCompanyDeleted, codat.EventCompanyDeleted}
+	if got := rx.eventTypes(); !slices.Equal(got, want) {
+		t.Fatalf("events = %v, want %v", got, want)
+	}
+	var read codat.ReadCompletedPayload
+	_ = json.Unmarshal(rx.received()[1].event.Payload, &read)
+	if read.ReferenceCompany.ID != synced.ID {
+		t.Errorf("read.completed for %s, want %s", read.ReferenceCompany.ID, synced.ID)
 	}
 }
