@@ -103,11 +103,12 @@ func (e *Emulator) configureClientAreas(opts Options) {
 	}
 }
 
-// resumeWebhooks starts delivery for consumers loaded from a state file.
+// resumeWebhooks starts delivery for deliveries and reads loaded from a
+// state file.
 func (e *Emulator) resumeWebhooks() {
 	e.store.mu.Lock()
 	defer e.store.mu.Unlock()
-	if e.store.hasConsumersLocked() {
+	if len(e.store.data.Client.WebhookDeliveries) > 0 || len(e.store.data.Client.PendingReads) > 0 {
 		e.webhooks.kick()
 	}
 }

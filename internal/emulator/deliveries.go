@@ -28,7 +28,8 @@ import (
 // failure.
 //
 // Deliveries are real HTTP requests, so they run on a goroutine the
-// emulator owns (started with the first consumer, stopped by Close). A
+// emulator owns (started with the first event for a consumer, stopped by
+// Close). A
 // delivery pass claims every attempt due by Options.Now, posts them (one
 // consumer's in order, consumers in parallel), records the outcomes and
 // schedules retries on Options.Now; it runs when an event is queued, after

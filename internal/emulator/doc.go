@@ -152,10 +152,10 @@
 // within 15 seconds is a success; anything else is retried on Svix's
 // schedule (5s, 5m, 30m, 2h, 5h, 10h, 10h, or Options.WebhookRetrySchedule)
 // and then marked Failure. Deliveries run on a goroutine the emulator
-// starts with its first consumer and stops in Close; attempt times and
-// retries follow Options.Now, and a pass runs after every API request,
-// when an attempt falls due (checked at least once a second) and on
-// DeliverWebhooks, which tests on an injected clock call after moving it.
+// starts with the first event for a consumer and stops in Close. Attempt
+// times and retries follow Options.Now, and a pass runs after every API
+// request, when an attempt falls due (checked at least once a second) and
+// on DeliverWebhooks, which tests on an injected clock call after moving it.
 // webhook-timestamp alone is the real time, as Svix receivers check it
 // against their clock. The delivery log (GET /_emulator/webhooks/deliveries)
 // keeps the latest 1,000 finished deliveries.

@@ -146,9 +146,6 @@ func (e *Emulator) handleCreateWebhookConsumer(w http.ResponseWriter, r *http.Re
 		return
 	}
 	consumer, err := e.store.createConsumer(req)
-	if err == nil {
-		e.webhooks.start()
-	}
 	reply(w, http.StatusCreated, consumer, err)
 }
 
