@@ -109,3 +109,25 @@ func TestAPIKeys_listedWithoutSecrets(t *testing.T) {
 		t.Errorf("list = %+v", got)
 	}
 }
+
+// TestResetRestoresClientSettings: Reset brings back the start key and
+// clears the client-wide settings.
+func TestResetRestoresClientSettings(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	t.Cleanup(func() { _ = h.emu.Close() })
+	created := decode[codat.APIKey](t, h.do("POST", "/apiKeys", `{"name":"kept?"}`))
+	wantStatus(t, h.do("DELETE", "/apiKeys/"+startKeyID(h.emu.APIKey()), nil), http.StatusNoContent)
+	other := authorizationHeader(created.Key)
+	wantStatus(t, h.send("PUT", "/profile", `{"name":"Changed","redirectUrl":"https://c.example"}`, other), http.StatusOK)
+	wantStatus(t, h.send("POST", "/webhooks", `{"url":"https://hooks.example","eventTypes":["company.created"]}`, other), http.StatusCreated)
+	h.emu.Reset()
+	wantStatus(t, h.do("GET", "/companies", nil), http.StatusOK)
+	wantStatus(t, h.send("GET", "/companies", nil, other), http.StatusUnauthorized)
+	if got := decode[codat.Profile](t, h.do("GET", "/profile", nil)); got.Name != "Codat Emulator" {
+		t.Errorf("profile after reset = %+v", got)
+	}
+	if got := decode[codat.Results[codat.WebhookConsumer]](t, h.do("GET", "/webhooks", nil)); len(got.Results) != 0 {
+		t.Errorf("consumers after reset = %+v", got.Results)
+	}
+}

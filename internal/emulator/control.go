@@ -176,7 +176,8 @@ func (e *Emulator) handleControlPullFailure(w http.ResponseWriter, r *http.Reque
 // help); keep it in step with buildRoutes.
 const controlEndpoints = `Control endpoints (no API key; never faulted or counted):
   POST   /_emulator/reset                      back to the initial state (no companies, default
-                                               profile sync settings, counts zeroed, faults cleared)
+                                               profile and sync settings, no webhook consumers, only
+                                               the start API key, counts zeroed, faults cleared)
   GET    /_emulator/state                      the state as stored in the -state file
   GET    /_emulator/requests                   {"routes":{"GET /companies/{companyId}":3,...},"total":..,
                                                "unmatched":..,"faultsInjected":..,"scriptedFaults":..,

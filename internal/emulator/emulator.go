@@ -190,7 +190,8 @@ func (e *Emulator) SetAPIKey(key string) { e.store.rotateAPIKey(key) }
 func (e *Emulator) Save() error { return e.store.save() }
 
 // Reset returns the emulator to its initial state: no companies, the default
-// profile sync settings, request counts zeroed and every fault cleared.
+// profile and sync settings, no webhook consumers or deliveries, only the
+// start API key (undeleted), request counts zeroed and every fault cleared.
 func (e *Emulator) Reset() {
 	e.store.reset()
 	e.faults.reset()
