@@ -58,7 +58,9 @@ func CheckAPIKeyName(name string) error {
 }
 
 // ListAPIKeys returns every API key of the client (list-api-keys, one
-// request). Each carries its secret Key, as the spec's example shows.
+// request). Each carries its secret Key, as the spec's example and the docs
+// ("You can only view API keys ... via the API") show; a caller must still
+// cope with an empty Key (the emulator's ListAPIKeysWithoutSecrets reading).
 func (c *Client) ListAPIKeys(ctx context.Context) ([]APIKey, error) {
 	return listUnpaged[APIKey](ctx, c, "list-api-keys", "/apiKeys")
 }
