@@ -5,15 +5,16 @@
 // Retries (transport.go) follow one rule set. 429 is always retried,
 // honouring Retry-After. 408, 5xx (except 501) and dropped or timed-out
 // connections are retried for requests that may be replayed: reads, PUT,
-// DELETE, the PATCHes, the sync-settings POSTs and the refresh POSTs. Every
-// POST and PATCH carries an Idempotency-Key (idempotency.go), so the two
-// creates (POST /companies and POST /companies/{id}/connections) are also
-// retried after a dropped connection or a 409 for their key, and Codat
-// answers with the first attempt's answer; after 408 or 5xx they are not,
-// because Codat would replay that failure: CreateCompanyOnce and
-// CreateConnectionOnce look first, then send again under a new key. Waits
-// grow by 1.5 from 500 ms with jitter, capped per wait, and never run past
-// the context deadline or the policy's total budget.
+// DELETE, the PATCHes, the sync-settings and CORS-settings POSTs and the
+// refresh POSTs. Every POST and PATCH carries an Idempotency-Key
+// (idempotency.go), so the creates (POST /companies, /companies/{id}/
+// connections, /webhooks and /apiKeys) are also retried after a dropped
+// connection or a 409 for their key, and Codat answers with the first
+// attempt's answer; after 408 or 5xx they are not, because Codat would
+// replay that failure: CreateCompanyOnce and CreateConnectionOnce look
+// first, then send again under a new key. Waits grow by 1.5 from 500 ms
+// with jitter, capped per wait, and never run past the context deadline or
+// the policy's total budget.
 package codat
 
 import (
@@ -257,15 +258,28 @@ func (c *Connection) check() error    { return missingField("connection id", c.I
 func (i *Integration) check() error   { return missingField("integration key", i.Key) }
 func (p *PullOperation) check() error { return missingField("pull operation id", p.ID) }
 
-func (p *Page[T]) check() error {
-	for i := range p.Results {
-		if v, ok := any(&p.Results[i]).(checker); ok {
+func (p *Page[T]) check() error    { return checkResults(p.Results) }
+func (r *Results[T]) check() error { return checkResults(r.Results) }
+
+// checkResults checks each item of a list that can check itself.
+func checkResults[T any](items []T) error {
+	for i := range items {
+		if v, ok := any(&items[i]).(checker); ok {
 			if err := v.check(); err != nil {
 				return fmt.Errorf("results[%d]: %w", i, err)
 			}
 		}
 	}
 	return nil
+}
+
+// listUnpaged fetches a list Codat answers whole, in one request.
+func listUnpaged[T any](ctx context.Context, c *Client, operation, path string) ([]T, error) {
+	var out Results[T]
+	if err := c.do(ctx, call{operation: operation, method: http.MethodGet, path: path, safety: replaySafe}, &out); err != nil {
+		return nil, err
+	}
+	return out.Results, nil
 }
 
 // send builds the request and runs it through the retry transport.

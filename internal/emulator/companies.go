@@ -163,6 +163,7 @@ func (s *store) createCompany(req codat.CompanyRequest, base string) (codat.Comp
 	if err != nil {
 		return codat.Company{}, err
 	}
+	s.emitCompanyLocked(codat.EventCompanyCreated, c)
 	s.changed()
 	return s.companyView(c, base), nil
 }
@@ -253,9 +254,11 @@ func (s *store) updateCompany(id string, req codat.CompanyUpdate, base string) (
 func (s *store) deleteCompany(id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.company(id); err != nil {
+	c, err := s.company(id)
+	if err != nil {
 		return err
 	}
+	s.emitCompanyLocked(codat.EventCompanyDeleted, c)
 	s.data.Companies = slices.DeleteFunc(s.data.Companies, func(c *companyRecord) bool { return c.ID == id })
 	delete(s.companies, id)
 	s.changed()

@@ -57,6 +57,8 @@ type store struct {
 
 	data      stateData
 	companies map[string]*companyRecord // index of data.Companies by id
+
+	client clientRuntime // the client-wide areas' options (clientstate.go)
 }
 
 // stateData is everything persisted to Options.StatePath. It is the
@@ -66,6 +68,7 @@ type stateData struct {
 	Version             int                       `json:"version"`
 	Companies           []*companyRecord          `json:"companies"`
 	ProfileSyncSettings codat.ProfileSyncSettings `json:"profileSyncSettings"`
+	Client              clientState               `json:"client,omitzero"`
 }
 
 // companyRecord is a company and everything that belongs to it, so deleting
@@ -276,7 +279,7 @@ const (
 func (s *store) checkAPIKey(token string) keyState {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if constantTimeEqual(token, base64.StdEncoding.EncodeToString([]byte(s.apiKey))) {
+	if constantTimeEqual(token, base64.StdEncoding.EncodeToString([]byte(s.apiKey))) && !s.keyDeletedLocked(s.apiKey) {
 		return keyCurrent
 	}
 	for _, old := range s.retiredKeys {
@@ -284,7 +287,7 @@ func (s *store) checkAPIKey(token string) keyState {
 			return keyRetired
 		}
 	}
-	return keyUnknown
+	return s.checkCreatedKeysLocked(token)
 }
 
 func (s *store) currentAPIKey() string {
