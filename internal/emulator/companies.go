@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -128,11 +129,15 @@ func (s *store) companyView(c *companyRecord, base string) codat.Company {
 	return out
 }
 
-func (s *store) listCompanies(base string) []codat.Company {
+func (s *store) listCompanies(base string, listDelay time.Duration) []codat.Company {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]codat.Company, 0, len(s.data.Companies))
+	now := s.now()
 	for _, c := range s.data.Companies {
+		if notListedYet(c, now, listDelay) {
+			continue
+		}
 		out = append(out, s.companyView(c, base))
 	}
 	return out
@@ -242,7 +247,7 @@ func (e *Emulator) handleListCompanies(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	respondList(w, r, companyList, e.store.listCompanies(e.baseURL(r)), keep)
+	respondList(w, r, companyList, e.store.listCompanies(e.baseURL(r), e.opts.CompanyListDelay), keep)
 }
 
 func (e *Emulator) handleCreateCompany(w http.ResponseWriter, r *http.Request) {

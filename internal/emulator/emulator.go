@@ -75,6 +75,10 @@ type Options struct {
 	Plan string
 	// Faults is the initial fault-injection configuration.
 	Faults Faults
+	// CompanyListDelay is the switch "the company list lags a create"
+	// (listdelay.go): GET /companies leaves a company out until this long
+	// after its creation. Zero lists it at once.
+	CompanyListDelay time.Duration
 	// Logger receives warnings (e.g. a failed state write). Nil discards them.
 	Logger *slog.Logger
 }

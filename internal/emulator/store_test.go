@@ -66,7 +66,7 @@ func TestStatePersistsAcrossRestarts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(again.store.listCompanies("")); n != 0 {
+	if n := len(again.store.listCompanies("", 0)); n != 0 {
 		t.Errorf("reset was not persisted: %d companies", n)
 	}
 }
