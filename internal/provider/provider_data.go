@@ -16,15 +16,19 @@ import (
 
 // providerData is what Configure hands to every resource and data source:
 // the one client, the integrations catalogue it reads at most once per run,
-// and the run's company creates.
+// the run's company creates, and the run's view of the company list that
+// serves company reads. Configure makes it anew for each run, so nothing in
+// it is older than the run.
 type providerData struct {
 	client    *codat.Client
 	catalogue *codat.Catalogue
 	creations *codat.Creations
+	companies *codat.CompanyDirectory
 }
 
 func newProviderData(client *codat.Client, timing codat.CreateTiming) *providerData {
-	return &providerData{client: client, catalogue: client.NewCatalogue(), creations: codat.NewCreations(client, timing)}
+	return &providerData{client: client, catalogue: client.NewCatalogue(), creations: codat.NewCreations(client, timing),
+		companies: codat.NewCompanyDirectory(client, codat.DirectoryOptions{})}
 }
 
 // providerDataFrom does the nil check and type assertion that every
