@@ -107,15 +107,38 @@ func NewCompanyDirectory(client *Client, opts DirectoryOptions) *CompanyDirector
 // company's slices and maps may be shared with other callers: do not modify
 // them.
 func (d *CompanyDirectory) ManagedCompany(ctx context.Context, companyID string, matches func(*Company) bool) (*Company, error) {
-	if !d.client.writes.wrote(companyID) {
-		listed := d.fromList(ctx, companyID)
-		// A write may have started while the read waited.
-		if listed != nil && !d.client.writes.wrote(companyID) && (matches == nil || matches(listed)) {
-			company := *listed
-			return d.client.keepManaged(ctx, &company), nil
-		}
+	if listed := d.usable(ctx, companyID); listed != nil && (matches == nil || matches(listed)) {
+		company := *listed
+		return d.client.keepManaged(ctx, &company), nil
 	}
 	return d.client.GetManagedCompany(ctx, companyID)
+}
+
+// Connection is Client.GetConnection served, like ManagedCompany, from its
+// company as the run's list shows it; one the list does not show, or that
+// matches says differs from what the caller holds, is read with GET.
+func (d *CompanyDirectory) Connection(ctx context.Context, companyID, connectionID string, matches func(*Connection) bool) (*Connection, error) {
+	if listed := d.usable(ctx, companyID); listed != nil {
+		if conn := listed.FindConnection(connectionID); conn != nil && (matches == nil || matches(conn)) {
+			c := *conn
+			return &c, nil
+		}
+	}
+	return d.client.GetConnection(ctx, companyID, connectionID)
+}
+
+// usable is the listed company, unless this client has written to it: a
+// list can be older than the write.
+func (d *CompanyDirectory) usable(ctx context.Context, companyID string) *Company {
+	if d.client.writes.wrote(companyID) {
+		return nil
+	}
+	listed := d.fromList(ctx, companyID)
+	// A write may have started while the read waited.
+	if listed == nil || d.client.writes.wrote(companyID) {
+		return nil
+	}
+	return listed
 }
 
 // fromList returns the listed company, or nil when it is to be read with

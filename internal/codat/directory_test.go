@@ -301,3 +301,37 @@ func TestCompanyDirectory_readsThatStopWaitingStopTheList(t *testing.T) {
 	h.read(t, h.ids[2])
 	h.wantRequests(t, 1, 0)
 }
+
+func TestCompanyDirectory_connections(t *testing.T) {
+	t.Parallel()
+	h := newDirectoryHarness(t, emulator.Options{}, 3, 0, windowOver)
+	ctx := context.Background()
+	conns := map[string]string{}
+	for _, id := range h.ids {
+		list := must(h.client.ListConnections(ctx, id, codat.ListOptions{}))(t)
+		conns[id] = list[0].ID
+	}
+	h.emu.ResetRequestCounts()
+	read := func(id string, matches func(*codat.Connection) bool) {
+		t.Helper()
+		conn, err := h.dir.Connection(ctx, id, conns[id], matches)
+		if err != nil || conn.ID != conns[id] || conn.IntegrationKey != "gbol" {
+			t.Fatalf("connection of %s: %+v, %v", id, conn, err)
+		}
+	}
+	read(h.ids[0], nil) // alone: one GET
+	read(h.ids[1], nil) // the list
+	read(h.ids[2], nil)
+	counts := h.emu.RequestCounts().Routes
+	if counts[routeList] != 1 || counts["GET /companies/{companyId}/connections/{connectionId}"] != 1 || len(counts) != 2 {
+		t.Errorf("requests %v, want one list and one GET of a connection", counts)
+	}
+	// Not what the caller holds, or not listed: GET.
+	read(h.ids[2], func(*codat.Connection) bool { return false })
+	if _, err := h.dir.Connection(ctx, h.ids[1], "6c5e3f43-0000-4000-8000-000000000000", nil); !codat.IsNotFound(err) {
+		t.Errorf("a connection the company does not have: %v, want not found", err)
+	}
+	if n := h.routeCount("GET /companies/{companyId}/connections/{connectionId}"); n != 3 {
+		t.Errorf("%d GETs of a connection, want 3", n)
+	}
+}
