@@ -25,8 +25,8 @@ import (
 //     every company (totalResults ≤ 5,000), it serves the whole run.
 //   - A larger client's other pages are fetched only once the reads the first
 //     page did not serve are at least as many as those pages (each such read
-//     costs one GET until then), so ten companies in a client of 20,000 cost
-//     at most 1 + 10 requests, and a thousand cost 4.
+//     costs one GET until then). In whatever order reads arrive, they cost
+//     at most twice the cheaper of one GET each and the whole list.
 //   - A company the list does not show (created after it, not listed yet, or
 //     deleted) is read with GET: only that read's 404 says it is gone.
 //   - The caller says whether a listed company matches what it holds; one
