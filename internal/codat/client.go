@@ -93,6 +93,8 @@ type Client struct {
 	transport  *retryTransport
 	redact     redactor
 	now        func() time.Time
+	// writes are the companies this client has sent a write for.
+	writes companyWrites
 }
 
 // String hides credentials if a Client is ever printed.
@@ -207,10 +209,15 @@ type call struct {
 	query     url.Values
 	body      any // nil: no body
 	safety    replaySafety
+	// maxBody bounds a success body; 0 means maxSuccessBody.
+	maxBody int64
 }
 
 // do sends c and decodes a 2xx JSON body into out (nil: body ignored).
 func (c *Client) do(ctx context.Context, cl call, out any) error {
+	if cl.method != http.MethodGet {
+		c.writes.note(cl.path)
+	}
 	resp, attempts, err := c.send(ctx, cl)
 	if err != nil {
 		return err
@@ -222,12 +229,16 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 	if out == nil {
 		return nil
 	}
-	data, truncated, err := readLimited(resp.Body, maxSuccessBody)
+	limit := cl.maxBody
+	if limit == 0 {
+		limit = maxSuccessBody
+	}
+	data, truncated, err := readLimited(resp.Body, limit)
 	if err != nil {
 		return c.decodeError(cl, resp.StatusCode, fmt.Errorf("reading body: %w", err))
 	}
 	if truncated {
-		return c.decodeError(cl, resp.StatusCode, fmt.Errorf("body exceeds %d MiB", maxSuccessBody>>20))
+		return c.decodeError(cl, resp.StatusCode, fmt.Errorf("body exceeds %d MiB", limit>>20))
 	}
 	if err := decodeJSON(data, out); err != nil {
 		return c.decodeError(cl, resp.StatusCode, err)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -130,15 +131,18 @@ func (s *store) companyView(c *companyRecord, base string) codat.Company {
 }
 
 // listCompanies lists the companies; under CompanyListDelay, only those
-// created at least ListDelay ago.
+// created at least the list delay ago (see notListedYet).
 func (s *store) listCompanies(base string) []codat.Company {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	lagging := s.on(CompanyListDelay)
-	now := s.now()
+	var delay time.Duration
+	if s.on(CompanyListDelay) {
+		delay = s.listDelay
+	}
 	out := make([]codat.Company, 0, len(s.data.Companies))
+	now := s.now()
 	for _, c := range s.data.Companies {
-		if lagging && now.Sub(c.Created) < ListDelay {
+		if notListedYet(c, now, delay) {
 			continue
 		}
 		out = append(out, s.companyView(c, base))

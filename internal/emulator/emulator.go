@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -79,6 +80,10 @@ type Options struct {
 	// documentation is silent or disagrees with its OpenAPI description
 	// (see Behaviour); nil plays the documented ones. Reset restores them.
 	Behaviours []Behaviour
+	// CompanyListDelayFor is how long, by the emulator's clock, the
+	// company-list-delay reading (CompanyListDelay) leaves a new company out
+	// of GET /companies. Zero means ListDelay.
+	CompanyListDelayFor time.Duration
 	// Logger receives warnings (e.g. a failed state write). Nil discards them.
 	Logger *slog.Logger
 
@@ -166,6 +171,7 @@ func Open(opts Options) (*Emulator, error) {
 		statePath:    opts.StatePath,
 		logger:       logger,
 		behaves:      e.behaviours.on,
+		listDelay:    cmp.Or(opts.CompanyListDelayFor, ListDelay),
 	})
 	e.configureClientAreas(opts)
 	e.routes = e.buildRoutes()

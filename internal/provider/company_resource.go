@@ -111,12 +111,16 @@ func (r *companyResource) Create(ctx context.Context, req resource.CreateRequest
 func (r *companyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state companyModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := requireClient(r.data, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	if requireClient(r.data, &resp.Diagnostics); resp.Diagnostics.HasError() {
 		return
 	}
 	id := state.ID.ValueString()
-	company, err := client.GetManagedCompany(ctx, id)
+	// From the run's company list when that is cheaper; a listed company
+	// that differs from the state is read on its own before anything changes.
+	company, err := r.data.companies.ManagedCompany(ctx, id, func(listed *codat.Company) bool {
+		model, diags := r.toModel(ctx, listed, carryFrom(state))
+		return !diags.HasError() && sameModel(model, state)
+	})
 	if codat.IsNotFound(err) {
 		// Deleted outside Terraform: the next plan creates it again.
 		resp.State.RemoveResource(ctx)
