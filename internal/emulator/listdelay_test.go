@@ -10,7 +10,10 @@ import (
 
 func TestCompanyListDelay_length(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, func(o *Options) { o.Behaviours = []Behaviour{CompanyListDelay}; o.CompanyListDelayFor = 5 * time.Second })
+	h := newHarness(t, func(o *Options) {
+		o.Behaviours = []Behaviour{CompanyListDelay}
+		o.CompanyListDelayFor = 5 * time.Second
+	})
 	old := h.createCompany(codat.CompanyRequest{Name: "Old"})
 	h.clock.Advance(5 * time.Second)
 	fresh := h.createCompany(codat.CompanyRequest{Name: "Fresh"})

@@ -10,7 +10,6 @@ import (
 	"github.com/codat-community/terraform-provider-codat/internal/emulator"
 )
 
-
 // batchedConfig is n companies with connections, refreshed together.
 func batchedConfig(n int) string {
 	return fmt.Sprintf(`
