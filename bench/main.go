@@ -17,7 +17,9 @@
 //
 // Then, with -limited, the same at one N with the emulator enforcing Codat's
 // documented limits (10 concurrent requests, 1,000 a minute), against the
-// least time those limits allow for the requests sent.
+// least time those limits allow for the requests sent. With -client, a plan
+// of a few companies in a client holding many more (20,000): the requests
+// and memory a refresh costs when Codat's company list is large.
 //
 // Run it from the repository root (make bench). It prints the tables and
 // writes them, with a plot of time against N, under -out.
@@ -57,6 +59,8 @@ var phases = []string{"apply", "plan", "destroy"}
 type options struct {
 	ns          []int
 	limitedN    int
+	clientTotal int
+	clientN     int
 	pace        bool
 	parallelism int
 	out         string
@@ -76,6 +80,8 @@ func run() error {
 	var ns string
 	flag.StringVar(&ns, "n", "10,100,1000", "comma-separated resource counts")
 	flag.IntVar(&o.limitedN, "limited", 1000, "resource count of the run under Codat's rate limits; 0 skips it")
+	flag.IntVar(&o.clientTotal, "client", 20000, "companies at Codat in the run that plans a few of them; 0 skips it")
+	flag.IntVar(&o.clientN, "client-n", 10, "companies Terraform manages in the -client run")
 	flag.BoolVar(&o.pace, "pace", true, "in the run under the rate limits, pace requests as the provider does against api.codat.io (requests_per_minute = 1000, max_concurrent_requests = 10); false sends them as fast as Terraform asks and lets 429s slow them")
 	flag.IntVar(&o.parallelism, "parallelism", 10, "terraform -parallelism (Terraform's default is 10)")
 	flag.StringVar(&o.out, "out", "bench", "directory for results.md and time-vs-n.svg")
@@ -136,6 +142,14 @@ func run() error {
 			return err
 		}
 		res.runs = append(res.runs, rs...)
+	}
+	if o.clientTotal > 0 {
+		if o.clientN < 1 || o.clientN > o.clientTotal {
+			return fmt.Errorf("-client-n %d must be from 1 to -client %d", o.clientN, o.clientTotal)
+		}
+		if res.bigClient, err = b.bigClientRun(ctx, o.clientTotal, o.clientN); err != nil {
+			return err
+		}
 	}
 	if o.limitedN > 0 {
 		if res.limited, err = b.limitedRun(ctx, o.limitedN); err != nil {

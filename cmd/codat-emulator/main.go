@@ -62,6 +62,7 @@ type config struct {
 	behaviours                               []emulator.Behaviour
 	latency                                  time.Duration
 	quiet                                    bool
+	webhookRetries                           []time.Duration
 }
 
 // parseFlags reads flags, with CODAT_EMULATOR_* environment variables as
@@ -96,12 +97,26 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (co
 	fs.Uint64Var(&c.faults.Seed, "seed", 0, "seed for the random faults, so a run is repeatable")
 	fs.BoolVar(&c.quiet, "quiet", false, "do not log requests to stderr")
 	behaviours := fs.String("codat-behaviour", envOr("CODAT_EMULATOR_BEHAVIOUR", ""), "comma-separated `readings` of Codat's behaviour to play where its docs are silent, or \"strict\" for the least convenient of each (see Behaviours below; env CODAT_EMULATOR_BEHAVIOUR)")
+	fs.Func("webhook-retry-schedule", "`waits` before each retry of a failed webhook delivery, e.g. 1s,5s,30s (default Codat's: 5s,5m,30m,2h,5h,10h,10h)",
+		func(v string) error {
+			c.webhookRetries = nil
+			for _, part := range strings.Split(v, ",") {
+				d, err := time.ParseDuration(strings.TrimSpace(part))
+				if err != nil || d < 0 {
+					return fmt.Errorf("want comma-separated durations such as 1s,5s,30s, got %q", v)
+				}
+				c.webhookRetries = append(c.webhookRetries, d)
+			}
+			return nil
+		})
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, `Usage: codat-emulator [flags]
 
 Runs a local emulator of the Codat Platform API (companies, connections,
-integrations, data sync, sync settings, company info) with HTML link pages
-and fault injection, for tests, demos and integration work.
+integrations, data sync, sync settings, company info, profile, CORS settings,
+API keys, webhook consumers, supplemental and custom data) with HTML link
+pages, webhook delivery and fault injection, for tests, demos and
+integration work.
 
 When ready it prints one line to stdout, then logs requests to stderr:
 
@@ -163,10 +178,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		Faults:           c.faults,
 		Behaviours:       c.behaviours,
 		Logger:           logger,
+
+		WebhookRetrySchedule: c.webhookRetries,
 	})
 	if err != nil {
 		return err
 	}
+	defer func() { _ = emu.Close() }()
 
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {

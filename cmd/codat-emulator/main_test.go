@@ -5,16 +5,20 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"flag"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	svix "github.com/svix/svix-webhooks/go"
 
 	"github.com/codat-community/terraform-provider-codat/internal/emulator"
 )
@@ -204,7 +208,8 @@ func TestParseFlags(t *testing.T) {
 		"codat-emulator listening on <base-url> api-key=<key>",
 		"/_emulator/reset", "/_emulator/state", "/_emulator/requests", "/_emulator/faults", "/_emulator/faults/script",
 		"/_emulator/api-key", "/status", "/authorize", "/pull-failures", "/_emulator/behaviours", "CODAT_EMULATOR_ADDR",
-		"CODAT_EMULATOR_API_KEY", "-codat-behaviour", "CODAT_EMULATOR_BEHAVIOUR", "strict", "patch-tags-merge", "company-list-delay"} {
+		"CODAT_EMULATOR_API_KEY", "-codat-behaviour", "CODAT_EMULATOR_BEHAVIOUR", "strict", "patch-tags-merge", "company-list-delay",
+		"-webhook-retry-schedule", "/_emulator/webhooks/consumers", "/_emulator/webhooks/deliveries", "/_emulator/webhooks/deliver"} {
 		if !strings.Contains(help, want) {
 			t.Errorf("help lacks %q", want)
 		}
@@ -237,5 +242,85 @@ func TestParseFlags(t *testing.T) {
 	err = run(context.Background(), []string{"-addr", "127.0.0.1:0", "-error-rate", "2"}, io.Discard, io.Discard, func(string) string { return "" })
 	if err == nil || !strings.Contains(err.Error(), "errorRate") {
 		t.Errorf("-error-rate 2: %v", err)
+	}
+}
+
+// TestRunDeliversWebhooks: the command delivers webhooks on its own, retries
+// on the -webhook-retry-schedule, and shows the signing secret a receiver
+// verifies them with.
+func TestRunDeliversWebhooks(t *testing.T) {
+	t.Parallel()
+	type delivery struct {
+		header http.Header
+		body   []byte
+	}
+	arrived := make(chan delivery, 10)
+	var mu sync.Mutex
+	answers := []int{http.StatusInternalServerError, http.StatusOK}
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		status := answers[0]
+		answers = answers[1:]
+		mu.Unlock()
+		w.WriteHeader(status)
+		arrived <- delivery{header: r.Header.Clone(), body: body}
+	}))
+	defer receiver.Close()
+
+	s := start(t, nil, "-quiet", "-webhook-retry-schedule", "10ms")
+	status, body := s.do(t, "POST", "/webhooks", `{"url":"`+receiver.URL+`","eventTypes":["company.created"]}`)
+	if status != http.StatusCreated {
+		t.Fatalf("create consumer = %d %s", status, body)
+	}
+	if status, body := s.do(t, "POST", "/companies", `{"name":"Hooked Ltd"}`); status != http.StatusOK {
+		t.Fatalf("create company = %d %s", status, body)
+	}
+	var got []delivery
+	for range 2 { // the 500, then the retry
+		select {
+		case d := <-arrived:
+			got = append(got, d)
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%d of 2 attempts arrived", len(got))
+		}
+	}
+	_, consumers := s.do(t, "GET", "/_emulator/webhooks/consumers", "")
+	var list []struct {
+		SigningSecret string `json:"signingSecret"`
+	}
+	if err := json.Unmarshal([]byte(consumers), &list); err != nil || len(list) != 1 {
+		t.Fatalf("consumers = %s (%v)", consumers, err)
+	}
+	wh, err := svix.NewWebhook(list[0].SigningSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range got {
+		if err := wh.Verify(d.body, d.header); err != nil {
+			t.Errorf("attempt %d: %v", i+1, err)
+		}
+		if !strings.Contains(string(d.body), `"eventType":"company.created"`) || d.header.Get("webhook-id") != got[0].header.Get("webhook-id") {
+			t.Errorf("attempt %d: %s %v", i+1, d.body, d.header)
+		}
+	}
+	if err := s.stop(); err != nil {
+		t.Errorf("stop: %v", err)
+	}
+}
+
+func TestParseFlags_webhookRetrySchedule(t *testing.T) {
+	t.Parallel()
+	c, err := parseFlags([]string{"-webhook-retry-schedule", "1s, 2m,0s"}, io.Discard, func(string) string { return "" })
+	if err != nil || !slices.Equal(c.webhookRetries, []time.Duration{time.Second, 2 * time.Minute, 0}) {
+		t.Errorf("parsed %v, %v", c.webhookRetries, err)
+	}
+	for _, bad := range []string{"", "1s,,2s", "-1s", "soon"} {
+		if _, err := parseFlags([]string{"-webhook-retry-schedule", bad}, io.Discard, func(string) string { return "" }); err == nil {
+			t.Errorf("-webhook-retry-schedule %q accepted", bad)
+		}
+	}
+	if c, _ := parseFlags(nil, io.Discard, func(string) string { return "" }); c.webhookRetries != nil {
+		t.Errorf("default schedule = %v, want nil (Codat's)", c.webhookRetries)
 	}
 }

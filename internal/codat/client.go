@@ -5,15 +5,16 @@
 // Retries (transport.go) follow one rule set. 429 is always retried,
 // honouring Retry-After. 408, 5xx (except 501) and dropped or timed-out
 // connections are retried for requests that may be replayed: reads, PUT,
-// DELETE, the PATCHes, the sync-settings POSTs and the refresh POSTs. Every
-// POST and PATCH carries an Idempotency-Key (idempotency.go), so the two
-// creates (POST /companies and POST /companies/{id}/connections) are also
-// retried after a dropped connection or a 409 for their key, and Codat
-// answers with the first attempt's answer; after 408 or 5xx they are not,
-// because Codat would replay that failure: CreateCompanyOnce and
-// CreateConnectionOnce look first, then send again under a new key. Waits
-// grow by 1.5 from 500 ms with jitter, capped per wait, and never run past
-// the context deadline or the policy's total budget.
+// DELETE, the PATCHes, the sync-settings and CORS-settings POSTs and the
+// refresh POSTs. Every POST and PATCH carries an Idempotency-Key
+// (idempotency.go), so the creates (POST /companies, /companies/{id}/
+// connections, /webhooks and /apiKeys) are also retried after a dropped
+// connection or a 409 for their key, and Codat answers with the first
+// attempt's answer; after 408 or 5xx they are not, because Codat would
+// replay that failure: CreateCompanyOnce and CreateConnectionOnce look
+// first, then send again under a new key. Waits grow by 1.5 from 500 ms
+// with jitter, capped per wait, and never run past the context deadline or
+// the policy's total budget.
 package codat
 
 import (
@@ -92,6 +93,8 @@ type Client struct {
 	transport  *retryTransport
 	redact     redactor
 	now        func() time.Time
+	// writes are the companies this client has sent a write for.
+	writes companyWrites
 }
 
 // String hides credentials if a Client is ever printed.
@@ -206,10 +209,15 @@ type call struct {
 	query     url.Values
 	body      any // nil: no body
 	safety    replaySafety
+	// maxBody bounds a success body; 0 means maxSuccessBody.
+	maxBody int64
 }
 
 // do sends c and decodes a 2xx JSON body into out (nil: body ignored).
 func (c *Client) do(ctx context.Context, cl call, out any) error {
+	if cl.method != http.MethodGet {
+		c.writes.note(cl.path)
+	}
 	resp, attempts, err := c.send(ctx, cl)
 	if err != nil {
 		return err
@@ -221,12 +229,16 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 	if out == nil {
 		return nil
 	}
-	data, truncated, err := readLimited(resp.Body, maxSuccessBody)
+	limit := cl.maxBody
+	if limit == 0 {
+		limit = maxSuccessBody
+	}
+	data, truncated, err := readLimited(resp.Body, limit)
 	if err != nil {
 		return c.decodeError(cl, resp.StatusCode, fmt.Errorf("reading body: %w", err))
 	}
 	if truncated {
-		return c.decodeError(cl, resp.StatusCode, fmt.Errorf("body exceeds %d MiB", maxSuccessBody>>20))
+		return c.decodeError(cl, resp.StatusCode, fmt.Errorf("body exceeds %d MiB", limit>>20))
 	}
 	if err := decodeJSON(data, out); err != nil {
 		return c.decodeError(cl, resp.StatusCode, err)
@@ -257,15 +269,28 @@ func (c *Connection) check() error    { return missingField("connection id", c.I
 func (i *Integration) check() error   { return missingField("integration key", i.Key) }
 func (p *PullOperation) check() error { return missingField("pull operation id", p.ID) }
 
-func (p *Page[T]) check() error {
-	for i := range p.Results {
-		if v, ok := any(&p.Results[i]).(checker); ok {
+func (p *Page[T]) check() error    { return checkResults(p.Results) }
+func (r *Results[T]) check() error { return checkResults(r.Results) }
+
+// checkResults checks each item of a list that can check itself.
+func checkResults[T any](items []T) error {
+	for i := range items {
+		if v, ok := any(&items[i]).(checker); ok {
 			if err := v.check(); err != nil {
 				return fmt.Errorf("results[%d]: %w", i, err)
 			}
 		}
 	}
 	return nil
+}
+
+// listUnpaged fetches a list Codat answers whole, in one request.
+func listUnpaged[T any](ctx context.Context, c *Client, operation, path string) ([]T, error) {
+	var out Results[T]
+	if err := c.do(ctx, call{operation: operation, method: http.MethodGet, path: path, safety: replaySafe}, &out); err != nil {
+		return nil, err
+	}
+	return out.Results, nil
 }
 
 // send builds the request and runs it through the retry transport.

@@ -380,22 +380,28 @@ func (c *Creations) claim(ctx context.Context, candidate *Company, fingerprint s
 
 // GetManagedCompany is GetCompany for a company the caller already holds
 // (in Terraform state): its create reached the caller, or it was imported.
-// A creation marker left on it is removed, or another run could adopt it; a
-// removal that fails is logged and tried again on the next read.
+// A creation marker left on it is removed (keepManaged).
 func (c *Client) GetManagedCompany(ctx context.Context, companyID string) (*Company, error) {
 	company, err := c.GetCompany(ctx, companyID)
 	if err != nil {
 		return nil, err
 	}
+	return c.keepManaged(ctx, company), nil
+}
+
+// keepManaged removes a creation marker left on a company the caller holds,
+// or another run could adopt it; a removal that fails is logged and tried
+// again on the next read.
+func (c *Client) keepManaged(ctx context.Context, company *Company) *Company {
 	if _, marked := company.Tags[CreationTagKey]; !marked {
-		return company, nil
+		return company
 	}
-	updated, err := c.setCompanyTags(ctx, companyID, UserTags(company.Tags))
+	updated, err := c.setCompanyTags(ctx, company.ID, UserTags(company.Tags))
 	if err != nil {
-		c.logInfo(ctx, "could not remove the creation marker of a managed company; the next read tries again", "company", companyID, "error", err.Error())
-		return company, nil
+		c.logInfo(ctx, "could not remove the creation marker of a managed company; the next read tries again", "company", company.ID, "error", err.Error())
+		return company
 	}
-	return updated, nil
+	return updated
 }
 
 // setCompanyTags replaces a company's tags (PATCH), all of them: nil or

@@ -36,3 +36,18 @@ func (p *pendingCompany) Backdate(d time.Duration) {
 	p.marker.Written = time.Now().Add(-d)
 	p.company.Created = time.Now().Add(-d).UTC().Format(time.RFC3339)
 }
+
+// Waiting is how many reads wait for the company list.
+func (d *CompanyDirectory) Waiting() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.waiting)
+}
+
+// Fetching reports whether the directory is fetching (or waiting to fetch)
+// the list.
+func (d *CompanyDirectory) Fetching() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.fetching
+}

@@ -66,24 +66,34 @@ func listAll[T any](ctx context.Context, c *Client, operation, path string, filt
 	}
 	var all []T
 	for pageNumber := 1; pageNumber <= maxPages; pageNumber++ {
-		query := cloneValues(filters)
-		query.Set("page", strconv.Itoa(pageNumber))
-		query.Set("pageSize", strconv.Itoa(size))
-		var page Page[T]
-		cl := call{operation: operation, method: http.MethodGet, path: path, query: query, safety: replaySafe}
-		if err := c.do(ctx, cl, &page); err != nil {
+		page, err := listPage[T](ctx, c, call{operation: operation, path: path, query: filters}, pageNumber, size)
+		if err != nil {
 			return nil, err
 		}
-		if page.PageNumber != 0 && page.PageNumber != pageNumber {
-			return nil, &DecodeError{Operation: operation, Method: http.MethodGet, Path: path, StatusCode: http.StatusOK,
-				Err: fmt.Errorf("asked for page %d, got page %d", pageNumber, page.PageNumber)}
-		}
 		all = append(all, page.Results...)
-		if !hasMorePages(&page, len(all), size) {
+		if !hasMorePages(page, len(all), size) {
 			return all, nil
 		}
 	}
 	return nil, fmt.Errorf("codat: GET %s (%s): more than %d pages, giving up", path, operation, maxPages)
+}
+
+// listPage fetches one page of the list operation cl names (its operation,
+// path, filters in query and, optionally, maxBody).
+func listPage[T any](ctx context.Context, c *Client, cl call, pageNumber, size int) (*Page[T], error) {
+	query := cloneValues(cl.query)
+	query.Set("page", strconv.Itoa(pageNumber))
+	query.Set("pageSize", strconv.Itoa(size))
+	cl.method, cl.query, cl.safety = http.MethodGet, query, replaySafe
+	var page Page[T]
+	if err := c.do(ctx, cl, &page); err != nil {
+		return nil, err
+	}
+	if page.PageNumber != 0 && page.PageNumber != pageNumber {
+		return nil, &DecodeError{Operation: cl.operation, Method: http.MethodGet, Path: cl.path, StatusCode: http.StatusOK,
+			Err: fmt.Errorf("asked for page %d, got page %d", pageNumber, page.PageNumber)}
+	}
+	return &page, nil
 }
 
 // hasMorePages decides whether to fetch the next page. totalResults is

@@ -335,6 +335,12 @@ type Page[T any] struct {
 	Links        Links `json:"_links"`
 }
 
+// Results is the envelope of the lists Codat answers whole, without paging
+// (webhook consumers, API keys).
+type Results[T any] struct {
+	Results []T `json:"results"`
+}
+
 // Links are the paging links of a Page.
 type Links struct {
 	Self     Href  `json:"self"`

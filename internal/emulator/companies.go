@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -130,15 +131,18 @@ func (s *store) companyView(c *companyRecord, base string) codat.Company {
 }
 
 // listCompanies lists the companies; under CompanyListDelay, only those
-// created at least ListDelay ago.
+// created at least the list delay ago (see notListedYet).
 func (s *store) listCompanies(base string) []codat.Company {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	lagging := s.on(CompanyListDelay)
-	now := s.now()
+	var delay time.Duration
+	if s.on(CompanyListDelay) {
+		delay = s.listDelay
+	}
 	out := make([]codat.Company, 0, len(s.data.Companies))
+	now := s.now()
 	for _, c := range s.data.Companies {
-		if lagging && now.Sub(c.Created) < ListDelay {
+		if notListedYet(c, now, delay) {
 			continue
 		}
 		out = append(out, s.companyView(c, base))
@@ -163,6 +167,7 @@ func (s *store) createCompany(req codat.CompanyRequest, base string) (codat.Comp
 	if err != nil {
 		return codat.Company{}, err
 	}
+	s.emitCompanyLocked(codat.EventCompanyCreated, c)
 	s.changed()
 	return s.companyView(c, base), nil
 }
@@ -253,9 +258,11 @@ func (s *store) updateCompany(id string, req codat.CompanyUpdate, base string) (
 func (s *store) deleteCompany(id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.company(id); err != nil {
+	c, err := s.company(id)
+	if err != nil {
 		return err
 	}
+	s.emitCompanyLocked(codat.EventCompanyDeleted, c)
 	s.data.Companies = slices.DeleteFunc(s.data.Companies, func(c *companyRecord) bool { return c.ID == id })
 	delete(s.companies, id)
 	s.changed()

@@ -89,6 +89,7 @@ func (s *store) createConnection(companyID, platformKey, base string) (codat.Con
 	if err != nil {
 		return codat.Connection{}, err
 	}
+	s.emitConnectionLocked(codat.EventConnectionCreated, c, conn)
 	s.changed()
 	return s.connectionView(c, conn, base, s.now()), nil
 }
@@ -145,7 +146,9 @@ func (s *store) unlinkConnection(companyID, connectionID string, status codat.Co
 	}
 	switch conn.Status {
 	case codat.StatusLinked:
+		prev := conn.Status
 		conn.Status = codat.StatusUnlinked
+		s.connectionStatusChangedLocked(c, conn, prev)
 		s.changed()
 	case codat.StatusUnlinked:
 	default:
@@ -165,9 +168,11 @@ func (s *store) deleteConnection(companyID, connectionID string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := c.connection(connectionID); err != nil {
+	conn, err := c.connection(connectionID)
+	if err != nil {
 		return err
 	}
+	s.emitConnectionLocked(codat.EventConnectionDeleted, c, conn)
 	c.Connections = slices.DeleteFunc(c.Connections, func(conn *connectionRecord) bool { return conn.ID == connectionID })
 	s.changed()
 	return nil
@@ -204,7 +209,9 @@ func (s *store) setConnectionStatus(companyID, connectionID string, status codat
 			Status:       "Active",
 		})
 	}
+	prev := conn.Status
 	conn.Status = status
+	s.connectionStatusChangedLocked(c, conn, prev)
 	s.changed()
 	return nil
 }
@@ -234,6 +241,7 @@ func (s *store) authorize(companyID, connectionID string) error {
 // types fetched on first link.
 func (s *store) linkLocked(c *companyRecord, conn *connectionRecord) {
 	now := s.now()
+	prev := conn.Status
 	conn.Status = codat.StatusLinked
 	for i := range conn.Errors {
 		if conn.Errors[i].Status == "Active" {
@@ -241,7 +249,9 @@ func (s *store) linkLocked(c *companyRecord, conn *connectionRecord) {
 			conn.Errors[i].ResolvedOnUtc = formatTime(now)
 		}
 	}
-	s.queueFirstLinkPulls(c, conn, now)
+	pulls := s.queueFirstLinkPulls(c, conn, now)
+	s.connectionStatusChangedLocked(c, conn, prev)
+	s.noteReadLocked(c, pulls, true)
 }
 
 func (e *Emulator) handleListConnections(w http.ResponseWriter, r *http.Request) {

@@ -176,7 +176,8 @@ func (e *Emulator) handleControlPullFailure(w http.ResponseWriter, r *http.Reque
 // help); keep it in step with buildRoutes.
 const controlEndpoints = `Control endpoints (no API key; never faulted or counted):
   POST   /_emulator/reset                      back to the initial state (no companies, default
-                                               profile sync settings, counts zeroed, faults cleared)
+                                               profile and sync settings, no webhook consumers, only
+                                               the start API key, counts zeroed, faults cleared)
   GET    /_emulator/state                      the state as stored in the -state file
   GET    /_emulator/requests                   {"routes":{"GET /companies/{companyId}":3,...},"total":..,
                                                "unmatched":..,"faultsInjected":..,"scriptedFaults":..,
@@ -206,7 +207,13 @@ const controlEndpoints = `Control endpoints (no API key; never faulted or counte
                                                data type end in that status
   GET    /_emulator/behaviours                 {"active":[...],"available":[{"name":..,"source":..,...}]}
   PUT    /_emulator/behaviours                 {"active":["strict"]} or {"active":["patch-tags-merge",...]}:
-                                               replace the readings played (see Behaviours)`
+                                               replace the readings played (see Behaviours)
+  GET    /_emulator/webhooks/consumers         every webhook consumer with its Svix "signingSecret"
+  GET    /_emulator/webhooks/deliveries        every delivery: messageId (the webhook-id header), eventType,
+                                               consumerId, status (Sending|Attempting|Success|Failure),
+                                               attempts [{at,statusCode,error}], nextAttempt, payload;
+                                               ?consumerId= and ?eventType= filter
+  POST   /_emulator/webhooks/deliver           make every attempt due now and answer as GET deliveries`
 
 // ControlEndpointsHelp describes the control endpoints, for command help.
 func ControlEndpointsHelp() string { return controlEndpoints }

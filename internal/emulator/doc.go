@@ -5,9 +5,11 @@
 // same paths as https://api.codat.io (no version prefix), with Codat's
 // bodies and status codes: integrations, companies, connections, data status,
 // refresh (data/all, data/queue), pull history, company and profile sync
-// settings, and company info (data/info). Every JSON body it reads or writes
-// is a type from internal/codat, so the emulator and the client share one
-// definition of the wire format. Besides the API it serves:
+// settings, company info (data/info), and the client-wide settings: the
+// profile, CORS settings, API keys, webhook consumers, supplemental data and
+// custom data types. It also delivers webhooks (see below). Every JSON body
+// it reads or writes is a type from internal/codat, so the emulator and the
+// client share one definition of the wire format. Besides the API it serves:
 //
 //   - link pages under /link/ (no API key): a company's redirect URL and each
 //     connection's linkUrl open HTML pages where a business picks a platform
@@ -18,10 +20,10 @@
 //
 // # Time and sync
 //
-// Nothing runs in the background. A pull operation's status is derived from
-// the clock (Options.Now) whenever it is read: Queued for SyncStepDuration,
-// Fetching (progress 50) for another SyncStepDuration, then its outcome with
-// progress 100 and completed set. Tests inject Now and move it forward.
+// Only webhook delivery runs in the background (see Webhooks). A pull
+// operation's status is derived from the clock (Options.Now) whenever it is
+// read: Queued for SyncStepDuration, Fetching (progress 50) for another
+// SyncStepDuration, then its outcome with progress 100 and completed set. Tests inject Now and move it forward.
 // Authorising a connection queues the data types whose fetchOnFirstLink is
 // true in the company's sync settings (if they override the defaults) or the
 // profile's, limited to what the platform provides: accounting platforms the
@@ -124,4 +126,87 @@
 //     for the daily quota if set, else the per-minute one, else concurrency.
 //   - A rotated API key (SetAPIKey) is answered 403 "outdated API key"; any
 //     other wrong key 401.
+//
+// # Client-wide settings
+//
+// Persisted with the rest of the state (Options.StatePath); Reset clears
+// them. Each area is a file: profile.go, cors.go, apikeys.go, webhooks.go,
+// supplemental.go, customdata.go.
+//
+//   - Profile: Codat documents no defaults; a new client's is named "Codat
+//     Emulator" with the redirect URL https://example.com/{companyId}. The
+//     PUT replaces every field (omitted ones are cleared) and needs name and
+//     redirectUrl (the schema's required fields; 400 otherwise, which the
+//     spec does not list). GET and PUT answer with the deprecated apiKey,
+//     which the schema still describes: the client's first live key. An
+//     apiKey in a PUT body is ignored.
+//   - CORS settings: /corsSettings only (the deprecated
+//     /connectionManagement/corsSettings is 404). Each origin must be an
+//     absolute URI (the schema's format; 400 otherwise); nothing else is
+//     checked or normalised, and no Access-Control headers are served.
+//   - API keys: the key the emulator starts with is the one Codat
+//     provisions: listed first, without name or createdDate. Keys created
+//     through POST /apiKeys (40 letters and digits) authenticate at once. At
+//     most 10 keys, the first included (409, the spec's message); a name
+//     over 50 characters is 400 (the spec's message). A deleted key is
+//     answered 403 "outdated API key", like a rotated one, and a request may
+//     delete the key it authenticated with (the spec says so). Where the
+//     docs and spec disagree: Options.LastAPIKeyDeletable (deleting the last
+//     key: 409 by default, as docs authentication.md says it is impossible;
+//     allowed when set, as the spec says) and
+//     Options.ListAPIKeysWithoutSecrets (GET /apiKeys shows each apiKey by
+//     default, as the spec's example does; only on create when set).
+//   - Webhook consumers: an absolute http or https url (Codat would need
+//     https; loopback http is what a local receiver needs), at least one
+//     event type from Codat's catalogue (codat.IsWebhookEventType; a legacy
+//     rule name such as DataSyncCompleted is 400), at most 10 company tags
+//     of the form key:value, at most 128 characters each. The 51st consumer
+//     is 400: the spec states the limit of 50 but not the answer, and 400 is
+//     the operation's listed refusal. Deleting a consumer deletes its
+//     deliveries, pending attempts included, as the docs describe.
+//   - Supplemental data: any catalogue platform with any data type of the
+//     spec's enum (Codat's list of supported pairs is a spreadsheet);
+//     otherwise 404. A pair never configured reads {"supplementalDataConfig":
+//     {}}; a PUT of an empty configuration resets it (docs). Values are not
+//     validated (Codat does not).
+//   - Custom data types: any catalogue platform (else 404); dataSource and
+//     keyBy are required (docs custom-data.md; 400, unlisted in the spec);
+//     GET of an unconfigured one is 404. GET answers the configuration, as
+//     the docs say (the spec's schema names records). No delete, as in
+//     Codat; refreshing and listing custom data are not emulated.
+//
+// # Webhooks
+//
+// When something happens that Codat sends an event for, the emulator POSTs
+// the event, in the shape of the spec's webhooks section, to every consumer
+// that is enabled, subscribed to its type and, if it has company tags,
+// shares one key:value with the company (codat.CompanyTagsMatch). The
+// events and their triggers are listed in events.go: company.created and
+// .deleted; connection.created, .connected, .reconnected, .disconnected and
+// .deleted (from the API, the link pages and the control endpoints); and
+// read.completed (plus read.completed.initial after a link, if a pull
+// succeeded) for the pulls queued together by a link, data/all or
+// data/queue. A read event is due when the last of its pulls ends by the
+// sync clock (requested + 2 × SyncStepDuration), carries that moment as
+// generatedDate and modifiedFromDate, and is sent by the first delivery pass
+// at or after it, or before any later event (so events keep the order in
+// which things happened; a company deleted while its pulls ran gets no read
+// event). Events are made for the consumers that exist when the
+// action happens (or, for reads, when the pulls are queued); nothing is
+// replayed to later consumers.
+//
+// Each delivery is signed with Svix's library and the consumer's secret
+// (shown on the control API; a receiver verifies with svix.NewWebhook and
+// Verify), under the headers webhook-id (the same for every attempt and
+// consumer of one event), webhook-timestamp and webhook-signature. A 2xx
+// within 15 seconds is a success; anything else is retried on Svix's
+// schedule (5s, 5m, 30m, 2h, 5h, 10h, 10h, or Options.WebhookRetrySchedule)
+// and then marked Failure. Deliveries run on a goroutine the emulator
+// starts with the first event for a consumer and stops in Close. Attempt
+// times and retries follow Options.Now, and a pass runs after every API
+// request, when an attempt falls due (checked at least once a second) and
+// on DeliverWebhooks, which tests on an injected clock call after moving it.
+// webhook-timestamp alone is the real time, as Svix receivers check it
+// against their clock. The delivery log (GET /_emulator/webhooks/deliveries)
+// keeps the latest 1,000 finished deliveries.
 package emulator

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -79,8 +80,31 @@ type Options struct {
 	// documentation is silent or disagrees with its OpenAPI description
 	// (see Behaviour); nil plays the documented ones. Reset restores them.
 	Behaviours []Behaviour
+	// CompanyListDelayFor is how long, by the emulator's clock, the
+	// company-list-delay reading (CompanyListDelay) leaves a new company out
+	// of GET /companies. Zero means ListDelay.
+	CompanyListDelayFor time.Duration
 	// Logger receives warnings (e.g. a failed state write). Nil discards them.
 	Logger *slog.Logger
+
+	// WebhookRetrySchedule are the waits before each retry of a failed
+	// webhook delivery, on the Now clock. Nil means Codat's (Svix's)
+	// schedule, CodatWebhookRetrySchedule; tests on the real clock pass
+	// shorter waits.
+	WebhookRetrySchedule []time.Duration
+	// LastAPIKeyDeletable is a behaviour switch where Codat's docs and spec
+	// disagree. False (the docs, using-the-api/authentication.md: "It is not
+	// possible to delete the last remaining API key") answers deleting the
+	// last key 409; true (the spec's delete-api-key: "It is possible to
+	// delete the last remaining API key") deletes it, after which every
+	// request is 403 until the control API sets a new key.
+	LastAPIKeyDeletable bool
+	// ListAPIKeysWithoutSecrets is a behaviour switch for a reading the
+	// docs leave open: false (the spec's list-api-keys example, and the
+	// docs' "You can only view API keys ... via the API") lists each key
+	// with its apiKey; true lists ids, names and dates only, so the secret
+	// is seen once, when the key is created.
+	ListAPIKeysWithoutSecrets bool
 }
 
 // Emulator is an http.Handler serving the emulated Codat API, link pages and
@@ -94,6 +118,7 @@ type Emulator struct {
 	behaviours  *behaviourSwitch
 	routes      *router
 	log         *slog.Logger
+	webhooks    *webhookDispatcher
 }
 
 // New returns an emulator configured by opts. If opts.StatePath names a file
@@ -146,7 +171,9 @@ func Open(opts Options) (*Emulator, error) {
 		statePath:    opts.StatePath,
 		logger:       logger,
 		behaves:      e.behaviours.on,
+		listDelay:    cmp.Or(opts.CompanyListDelayFor, ListDelay),
 	})
+	e.configureClientAreas(opts)
 	e.routes = e.buildRoutes()
 	var errs []error
 	if err := e.faults.set(opts.Faults); err != nil {
@@ -161,6 +188,7 @@ func Open(opts Options) (*Emulator, error) {
 			errs = append(errs, err)
 		}
 	}
+	e.resumeWebhooks()
 	return e, errors.Join(errs...)
 }
 
@@ -180,7 +208,8 @@ func (e *Emulator) SetAPIKey(key string) { e.store.rotateAPIKey(key) }
 func (e *Emulator) Save() error { return e.store.save() }
 
 // Reset returns the emulator to its initial state: no companies, the default
-// profile sync settings, request counts zeroed, every fault cleared, no
+// profile and sync settings, no webhook consumers or deliveries, only the
+// start API key (undeleted), request counts zeroed, every fault cleared, no
 // Idempotency-Key remembered and the behaviours of Options.Behaviours.
 func (e *Emulator) Reset() {
 	e.store.reset()
@@ -218,10 +247,13 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case controlRoute:
 		rt.handler(w, r)
 	case linkRoute:
+		e.rememberBase(r)
 		e.faults.countRoute(rt.key())
 		rt.handler(w, r)
 	default:
+		e.rememberBase(r)
 		e.serveAPI(w, r, rt)
+		e.webhooks.poke() // a request may have read the clock past a due read or retry
 	}
 }
 
@@ -383,19 +415,25 @@ func newCorrelationID() string {
 // writeJSON writes v without HTML escaping, so links read "&", not "\u0026",
 // as in Codat's responses.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	var body []byte
-	if err := enc.Encode(v); err != nil {
+	body, err := marshalUnescaped(v)
+	if err != nil {
 		status = http.StatusInternalServerError
 		body = []byte(`{"statusCode":500,"service":"PublicApi","error":"There is a problem with our server. Please try again later.","canBeRetried":"Unknown","detailedErrorCode":0}`)
-	} else {
-		body = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	_, _ = w.Write(body) //nolint:gosec // G705: a JSON body, served as application/json, not HTML
+}
+
+// marshalUnescaped is json.Marshal without HTML escaping.
+func marshalUnescaped(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // maxBodyBytes bounds request bodies; Codat's own bodies are tiny.
@@ -496,6 +534,21 @@ func (e *Emulator) buildRoutes() *router {
 	api("GET", "/profile/syncSettings", e.handleGetProfileSyncSettings)
 	api("POST", "/profile/syncSettings", e.handleSetProfileSyncSettings)
 
+	api("GET", "/profile", e.handleGetProfile)
+	api("PUT", "/profile", e.handleUpdateProfile)
+	api("GET", "/corsSettings", e.handleGetCORSSettings)
+	api("POST", "/corsSettings", e.handleSetCORSSettings)
+	api("GET", "/apiKeys", e.handleListAPIKeys)
+	api("POST", "/apiKeys", e.handleCreateAPIKey)
+	api("DELETE", "/apiKeys/{apiKeyId}", e.handleDeleteAPIKey)
+	api("GET", "/webhooks", e.handleListWebhookConsumers)
+	api("POST", "/webhooks", e.handleCreateWebhookConsumer)
+	api("DELETE", "/webhooks/{webhookId}", e.handleDeleteWebhookConsumer)
+	api("GET", "/integrations/{platformKey}/dataTypes/{dataType}/supplementalDataConfig", e.handleGetSupplementalData)
+	api("PUT", "/integrations/{platformKey}/dataTypes/{dataType}/supplementalDataConfig", e.handleSetSupplementalData)
+	api("GET", "/integrations/{platformKey}/dataTypes/custom/{customDataIdentifier}", e.handleGetCustomDataType)
+	api("PUT", "/integrations/{platformKey}/dataTypes/custom/{customDataIdentifier}", e.handleConfigureCustomDataType)
+
 	link("GET", "/link/company/{companyId}", e.handleCompanyLinkPage)
 	link("POST", "/link/company/{companyId}/connections", e.handleLinkCreateConnection)
 	link("GET", "/link/companies/{companyId}/connections/{connectionId}/start", e.handleConnectionLinkPage)
@@ -517,5 +570,8 @@ func (e *Emulator) buildRoutes() *router {
 	control("POST", "/_emulator/companies/{companyId}/pull-failures", e.handleControlPullFailure)
 	control("GET", "/_emulator/behaviours", e.handleControlGetBehaviours)
 	control("PUT", "/_emulator/behaviours", e.handleControlSetBehaviours)
+	control("GET", "/_emulator/webhooks/consumers", e.handleControlWebhookConsumers)
+	control("GET", "/_emulator/webhooks/deliveries", e.handleControlWebhookDeliveries)
+	control("POST", "/_emulator/webhooks/deliver", e.handleControlDeliverWebhooks)
 	return rt
 }

@@ -55,6 +55,18 @@ type specOperation struct {
 // normaliseNullable) so that a 3.1 validator can compile its schemas.
 func loadSpec(t testing.TB, name string) *apiSpec {
 	t.Helper()
+	document, doc := loadDocument(t, name)
+	v, errs := validator.NewValidator(document, config.WithFormatAssertions())
+	if len(errs) > 0 {
+		t.Fatalf("%s: building the validator: %v", name, errs)
+	}
+	return &apiSpec{validator: v, operations: specOperations(doc)}
+}
+
+// loadDocument reads an OpenAPI file, normalised, as a document and as
+// plain JSON.
+func loadDocument(t testing.TB, name string) (libopenapi.Document, map[string]any) {
+	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(openAPIDir(t), name))
 	if err != nil {
 		t.Fatal(err)
@@ -72,11 +84,7 @@ func loadSpec(t testing.TB, name string) *apiSpec {
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
-	v, errs := validator.NewValidator(document, config.WithFormatAssertions())
-	if len(errs) > 0 {
-		t.Fatalf("%s: building the validator: %v", name, errs)
-	}
-	return &apiSpec{validator: v, operations: specOperations(doc)}
+	return document, doc
 }
 
 // normaliseNullable rewrites the OpenAPI 3.0 keyword `nullable`, which these

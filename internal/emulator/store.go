@@ -35,6 +35,7 @@ type storeConfig struct {
 	statePath    string
 	logger       *slog.Logger
 	behaves      func(Behaviour) bool // whether a behaviour switch is on
+	listDelay    time.Duration        // see Options.CompanyListDelayFor
 }
 
 // store holds every piece of emulated Codat state behind one mutex. Its
@@ -50,6 +51,7 @@ type store struct {
 	statePath    string
 	log          *slog.Logger
 	behaves      func(Behaviour) bool
+	listDelay    time.Duration
 
 	apiKey      string
 	retiredKeys []string
@@ -57,6 +59,8 @@ type store struct {
 
 	data      stateData
 	companies map[string]*companyRecord // index of data.Companies by id
+
+	client clientRuntime // the client-wide areas' options (clientstate.go)
 }
 
 // stateData is everything persisted to Options.StatePath. It is the
@@ -66,6 +70,7 @@ type stateData struct {
 	Version             int                       `json:"version"`
 	Companies           []*companyRecord          `json:"companies"`
 	ProfileSyncSettings codat.ProfileSyncSettings `json:"profileSyncSettings"`
+	Client              clientState               `json:"client,omitzero"`
 }
 
 // companyRecord is a company and everything that belongs to it, so deleting
@@ -119,6 +124,7 @@ func newStore(cfg storeConfig) *store {
 		statePath:    cfg.statePath,
 		log:          cfg.logger,
 		behaves:      cfg.behaves,
+		listDelay:    cfg.listDelay,
 		apiKey:       cfg.apiKey,
 		// Derived from the key so it survives resets and restarts.
 		clientID: uuid.NewSHA1(emulatorNamespace, []byte("client:"+cfg.apiKey)).String(),
@@ -276,7 +282,7 @@ const (
 func (s *store) checkAPIKey(token string) keyState {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if constantTimeEqual(token, base64.StdEncoding.EncodeToString([]byte(s.apiKey))) {
+	if constantTimeEqual(token, base64.StdEncoding.EncodeToString([]byte(s.apiKey))) && !s.keyDeletedLocked(s.apiKey) {
 		return keyCurrent
 	}
 	for _, old := range s.retiredKeys {
@@ -284,7 +290,7 @@ func (s *store) checkAPIKey(token string) keyState {
 			return keyRetired
 		}
 	}
-	return keyUnknown
+	return s.checkCreatedKeysLocked(token)
 }
 
 func (s *store) currentAPIKey() string {

@@ -92,11 +92,13 @@ func (s *store) effectiveSettings(c *companyRecord) []codat.SyncSetting {
 }
 
 // queueFirstLinkPulls queues the data types fetched on first link that
-// conn's platform provides.
-func (s *store) queueFirstLinkPulls(c *companyRecord, conn *connectionRecord, now time.Time) {
+// conn's platform provides, and returns the pulls.
+func (s *store) queueFirstLinkPulls(c *companyRecord, conn *connectionRecord, now time.Time) []*pullRecord {
+	var pulls []*pullRecord
 	for _, dataType := range s.firstLinkTypes(c, conn) {
-		s.newPull(c, conn, dataType, now)
+		pulls = append(pulls, s.newPull(c, conn, dataType, now))
 	}
+	return pulls
 }
 
 // firstLinkTypes are, in sync order, the data types fetched on first link
@@ -262,13 +264,15 @@ func (s *store) pulls(c *companyRecord, now time.Time) []*pullRecord {
 	for len(c.PendingRefreshes) > 0 && !c.PendingRefreshes[0].After(now) {
 		due := c.PendingRefreshes[0]
 		c.PendingRefreshes = c.PendingRefreshes[1:]
+		var queued []*pullRecord
 		for _, conn := range linkedConnections(c) {
 			for _, dataType := range s.firstLinkTypes(c, conn) {
 				if s.runningPull(c, dataType, due) == nil {
-					s.newPull(c, conn, dataType, due)
+					queued = append(queued, s.newPull(c, conn, dataType, due))
 				}
 			}
 		}
+		s.noteReadLocked(c, queued, false)
 		s.changed()
 	}
 	return c.Pulls
@@ -340,14 +344,13 @@ func (s *store) refreshDataType(companyID, dataType, connectionID string) (codat
 			"DatasetAlreadyInProgressException: Cannot queue %s sync for %s as previous sync %s is still in progress",
 			dataType, c.ID, running.ID)}
 	}
-	var first *pullRecord
+	pulls := make([]*pullRecord, 0, len(targets))
 	for _, conn := range targets {
-		if p := s.newPull(c, conn, dataType, now); first == nil {
-			first = p
-		}
+		pulls = append(pulls, s.newPull(c, conn, dataType, now))
 	}
+	s.noteReadLocked(c, pulls, false)
 	s.changed()
-	return s.pullView(c, first, now), nil
+	return s.pullView(c, pulls[0], now), nil
 }
 
 // listPulls returns the company's pull operations, newest first.

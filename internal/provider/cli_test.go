@@ -181,6 +181,7 @@ type stateCompany struct {
 	ID           string
 	Name         string
 	ConnectionID string
+	Status       string
 }
 
 // stateCompanies reads the working directory's terraform.tfstate.
@@ -202,6 +203,7 @@ func (w *cliWorkdir) stateCompanies() []stateCompany {
 					ID           string `json:"id"`
 					Name         string `json:"name"`
 					ConnectionID string `json:"connection_id"`
+					Status       string `json:"status"`
 				} `json:"attributes"`
 			} `json:"instances"`
 		} `json:"resources"`
@@ -220,7 +222,7 @@ func (w *cliWorkdir) stateCompanies() []stateCompany {
 				addr += fmt.Sprintf("[%v]", in.IndexKey)
 			}
 			a := in.Attributes
-			out = append(out, stateCompany{Address: addr, ID: a.ID, Name: a.Name, ConnectionID: a.ConnectionID})
+			out = append(out, stateCompany{Address: addr, ID: a.ID, Name: a.Name, ConnectionID: a.ConnectionID, Status: a.Status})
 		}
 	}
 	return out

@@ -184,6 +184,11 @@ func TestAccCompanyList_adopt(t *testing.T) {
 		t.Fatalf("the generated configuration did not apply as 60 imports alone:\n%s", applied.Output)
 	}
 	applyRequests := env.Emulator.RequestCounts()
+	// One read per import, and no company list: a company just imported
+	// has no state a listed one could match.
+	if n := applyRequests.Routes["GET /companies/{companyId}"]; n != 60 || applyRequests.Total != 60 {
+		t.Errorf("the apply of 60 imports sent %d requests (%v), want 60 reads", applyRequests.Total, applyRequests.Routes)
+	}
 	w.planIsEmpty(nil)
 	if got := len(w.stateCompanies()); got != 60 {
 		t.Errorf("%d companies in state, want 60", got)

@@ -290,6 +290,19 @@ func keepPlanned(plan, fresh companyModel) companyModel {
 	return next
 }
 
+// sameModel reports whether two models hold the same values.
+func sameModel(a, b companyModel) bool {
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	for i := range va.NumField() {
+		x, _ := va.Field(i).Interface().(attr.Value)
+		y, _ := vb.Field(i).Interface().(attr.Value)
+		if !x.Equal(y) {
+			return false
+		}
+	}
+	return true
+}
+
 // objectTypeOf is the object type of a model struct, read from its tfsdk
 // tags and field types, so that no nested attribute's type is written out a
 // second time beside its struct.

@@ -113,13 +113,27 @@ func (r *companyResource) Create(ctx context.Context, req resource.CreateRequest
 func (r *companyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state companyModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := requireClient(r.data, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	if requireClient(r.data, &resp.Diagnostics); resp.Diagnostics.HasError() {
 		return
 	}
 	id := state.ID.ValueString()
 	resp.Diagnostics.Append(companyIdentity.set(ctx, resp.Identity, id)...)
-	company, err := client.GetManagedCompany(ctx, id)
+	imported, diags := req.Private.GetKey(ctx, privateImported)
+	resp.Diagnostics.Append(diags...)
+	var company *codat.Company
+	var err error
+	if len(imported) > 0 {
+		// Just imported: the state holds nothing a listed company could
+		// match, so it is read on its own, without making the run list.
+		company, err = r.data.client.GetManagedCompany(ctx, id)
+	} else {
+		// From the run's company list when that is cheaper; a listed company
+		// that differs from the state is read on its own before anything changes.
+		company, err = r.data.companies.ManagedCompany(ctx, id, func(listed *codat.Company) bool {
+			model, diags := r.toModel(ctx, listed, carryFrom(state))
+			return !diags.HasError() && sameModel(model, state)
+		})
+	}
 	if codat.IsNotFound(err) {
 		// Deleted outside Terraform: the next plan creates it again.
 		resp.State.RemoveResource(ctx)
@@ -131,8 +145,6 @@ func (r *companyResource) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 
 	carry := carryFrom(state)
-	imported, diags := req.Private.GetKey(ctx, privateImported)
-	resp.Diagnostics.Append(diags...)
 	if len(imported) > 0 {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
 		if conn := company.ConnectionAdoptedOnImport(); conn != nil {

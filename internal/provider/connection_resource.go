@@ -171,13 +171,16 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state connectionResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := requireClient(r.data, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	if requireClient(r.data, &resp.Diagnostics); resp.Diagnostics.HasError() {
 		return
 	}
 	companyID, id := state.CompanyID.ValueString(), state.ID.ValueString()
 	resp.Diagnostics.Append(setConnectionIdentity(ctx, resp.Identity, companyID, id)...)
-	conn, err := client.GetConnection(ctx, companyID, id)
+	// From the run's company list when that is cheaper; a listed connection
+	// that differs from the state is read on its own.
+	conn, err := r.data.companies.Connection(ctx, companyID, id, func(listed *codat.Connection) bool {
+		return connectionToModel(listed, companyID, state.PlatformKey.ValueString(), state.DeleteOnDestroy) == state
+	})
 	switch {
 	case codat.IsNotFound(err):
 		resp.State.RemoveResource(ctx)

@@ -161,6 +161,19 @@ output "link_urls" {
 				},
 			},
 			{
+				// Nothing changed since the last refresh: the three
+				// connections, refreshed together, are read from one company
+				// list, not one GET each. (The company is refreshed first, on
+				// its own, as they depend on it: one GET.)
+				PreConfig: env.Emulator.ResetRequestCounts,
+				Config:    env.providerBlock() + three,
+				Check: routeCounts(t, env, map[string]int{
+					"GET /companies":             1,
+					"GET /companies/{companyId}": 1,
+					"GET /companies/{companyId}/connections/{connectionId}": 0,
+				}),
+			},
+			{
 				// Banking (Linked) and commerce (PendingAuth) are destroyed.
 				PreConfig: env.Emulator.ResetRequestCounts,
 				Config:    env.providerBlock() + applicantCompany + connectionBlock("accounting", "gbol", ""),

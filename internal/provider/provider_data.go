@@ -18,18 +18,22 @@ import (
 
 // providerData is what Configure hands to every resource and data source:
 // the one client, the integrations catalogue it reads at most once per run,
-// the run's company creates, and which resource manages which platform of
-// a company (connection_claims.go).
+// the run's company creates, which resource manages which platform of a
+// company (connection_claims.go), and the run's view of the company list
+// that serves company reads. Configure makes it anew for each run, so
+// nothing in it is older than the run.
 type providerData struct {
 	client    *codat.Client
 	catalogue *codat.Catalogue
 	creations *codat.Creations
 	claims    *connectionClaims
+	companies *codat.CompanyDirectory
 }
 
 func newProviderData(client *codat.Client, timing codat.CreateTiming) *providerData {
 	return &providerData{client: client, catalogue: client.NewCatalogue(), creations: codat.NewCreations(client, timing),
-		claims: &connectionClaims{}}
+		claims:    &connectionClaims{},
+		companies: codat.NewCompanyDirectory(client, codat.DirectoryOptions{})}
 }
 
 // providerDataFrom does the nil check and type assertion that every
