@@ -1,6 +1,4 @@
 terraform {
-  # import blocks with for_each need Terraform 1.7.
-  required_version = ">= 1.7"
   required_providers {
     codat = {
       source = "codat-community/codat"

@@ -1,6 +1,11 @@
 # Bring each of them under Terraform, reviewed in a plan like any other
 # change. Terraform reads them and changes nothing: the configuration below
 # says what they already are.
+terraform {
+  # import blocks with for_each need Terraform 1.7.
+  required_version = ">= 1.7"
+}
+
 import {
   for_each = local.portal
   to       = codat_company.adopted[each.key]
