@@ -30,6 +30,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 )
@@ -87,6 +88,9 @@ type Client struct {
 	transport  *retryTransport
 	redact     redactor
 	now        func() time.Time
+	// patchMergesTags is set once a PATCH kept tags it was not sent (see
+	// setCompanyTags).
+	patchMergesTags atomic.Bool
 }
 
 // String hides credentials if a Client is ever printed.

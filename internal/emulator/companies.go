@@ -130,7 +130,7 @@ func (s *store) companyView(c *companyRecord, base string) codat.Company {
 }
 
 // listCompanies lists the companies; under CompanyListDelay, only those
-// created at least ListDelay ago.
+// created at least Options.ListDelay ago.
 func (s *store) listCompanies(base string) []codat.Company {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -138,7 +138,7 @@ func (s *store) listCompanies(base string) []codat.Company {
 	now := s.now()
 	out := make([]codat.Company, 0, len(s.data.Companies))
 	for _, c := range s.data.Companies {
-		if lagging && now.Sub(c.Created) < ListDelay {
+		if lagging && now.Sub(c.Created) < s.listDelay {
 			continue
 		}
 		out = append(out, s.companyView(c, base))

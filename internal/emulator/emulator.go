@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -79,6 +80,10 @@ type Options struct {
 	// documentation is silent or disagrees with its OpenAPI description
 	// (see Behaviour); nil plays the documented ones. Reset restores them.
 	Behaviours []Behaviour
+	// ListDelay is how long, by the emulator's clock, a new company stays
+	// out of GET /companies under CompanyListDelay. Zero means ListDelay
+	// (30 s); tests with a short creation lease shorten it to match.
+	ListDelay time.Duration
 	// Logger receives warnings (e.g. a failed state write). Nil discards them.
 	Logger *slog.Logger
 }
@@ -146,6 +151,7 @@ func Open(opts Options) (*Emulator, error) {
 		statePath:    opts.StatePath,
 		logger:       logger,
 		behaves:      e.behaviours.on,
+		listDelay:    cmp.Or(opts.ListDelay, ListDelay),
 	})
 	e.routes = e.buildRoutes()
 	var errs []error

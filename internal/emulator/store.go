@@ -35,6 +35,7 @@ type storeConfig struct {
 	statePath    string
 	logger       *slog.Logger
 	behaves      func(Behaviour) bool // whether a behaviour switch is on
+	listDelay    time.Duration        // see Options.ListDelay
 }
 
 // store holds every piece of emulated Codat state behind one mutex. Its
@@ -50,6 +51,7 @@ type store struct {
 	statePath    string
 	log          *slog.Logger
 	behaves      func(Behaviour) bool
+	listDelay    time.Duration
 
 	apiKey      string
 	retiredKeys []string
@@ -119,6 +121,7 @@ func newStore(cfg storeConfig) *store {
 		statePath:    cfg.statePath,
 		log:          cfg.logger,
 		behaves:      cfg.behaves,
+		listDelay:    cfg.listDelay,
 		apiKey:       cfg.apiKey,
 		// Derived from the key so it survives resets and restarts.
 		clientID: uuid.NewSHA1(emulatorNamespace, []byte("client:"+cfg.apiKey)).String(),
