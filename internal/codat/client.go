@@ -91,6 +91,9 @@ type Client struct {
 	// patchMergesTags is set once a PATCH kept tags it was not sent (see
 	// setCompanyTags).
 	patchMergesTags atomic.Bool
+	// historyUnfiltered is set once Codat refused or ignored a query on the
+	// pull history (see pullHistory).
+	historyUnfiltered atomic.Bool
 }
 
 // String hides credentials if a Client is ever printed.

@@ -69,7 +69,18 @@ func newCreationsHarnessServing(t *testing.T, serve func(emu http.Handler) http.
 	t.Helper()
 	clock := &fakeTime{now: time.Now().Truncate(time.Second)}
 	emu := emulator.New(emulator.Options{Now: clock.Now, SyncStepDuration: emulator.NoSyncDelay, Behaviours: behaviours})
-	srv := httptest.NewServer(serve(emu))
+	return newCreationsHarnessOn(t, emu, clock, serve)
+}
+
+// newCreationsHarnessOn serves emu, which must run on clock, through serve
+// if one is given.
+func newCreationsHarnessOn(t *testing.T, emu *emulator.Emulator, clock *fakeTime, serve ...func(emu http.Handler) http.Handler) *creationsHarness {
+	t.Helper()
+	var handler http.Handler = emu
+	for _, s := range serve {
+		handler = s(handler)
+	}
+	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
 	// The client's retries and waits for the list run on the same clock.
 	client, err := codat.New(codat.Config{BaseURL: srv.URL, APIKey: emu.APIKey(),

@@ -36,3 +36,6 @@ func (p *pendingCompany) Backdate(d time.Duration) {
 	p.marker.Written = time.Now().Add(-d)
 	p.company.Created = time.Now().Add(-d).UTC().Format(time.RFC3339)
 }
+
+// Refresh reads the sync's pulls again, as Wait and Discover do.
+func (s *SyncRun) Refresh(ctx context.Context) error { return s.refresh(ctx) }
