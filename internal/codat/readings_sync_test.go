@@ -144,3 +144,34 @@ func TestCompanySettings_readings(t *testing.T) {
 		}
 	}
 }
+
+// TestUnsupportedDataTypes: the catalogue tells, where it says so, which
+// data types a company's platforms cannot read; Codat's 404 for one is read
+// back as the data type and the platforms.
+func TestUnsupportedDataTypes(t *testing.T) {
+	h := newCreationsHarness(t)
+	ctx := t.Context()
+	company := must(h.client.CreateCompany(ctx, codat.CompanyRequest{Name: "Acme"}))(t)
+	expense := must(h.client.CreateConnection(ctx, company.ID, "xpns"))(t)
+	if err := h.emu.Authorize(company.ID, expense.ID); err != nil {
+		t.Fatal(err)
+	}
+	catalogue := h.client.NewCatalogue()
+	got := must(catalogue.UnreadDataTypes(ctx, []codat.Connection{*expense}, []string{"invoices", "journalEntries"}))(t)
+	if len(got) != 1 || got[0].DataType != "invoices" || got[0].Platforms != "Expense Sandbox" {
+		t.Errorf("unread %+v, want invoices on Expense Sandbox only (journalEntries is not listed)", got)
+	}
+	accounting := must(h.client.CreateConnection(ctx, company.ID, "gbol"))(t)
+	if got := must(catalogue.UnreadDataTypes(ctx, []codat.Connection{*expense, *accounting}, []string{"invoices"}))(t); len(got) != 0 {
+		t.Errorf("unread %+v, want none: Xero reads invoices", got)
+	}
+
+	_, err := h.client.RefreshDataType(ctx, company.ID, "journalEntries", "")
+	refused, ok := codat.AsUnsupportedDataType(err)
+	if !ok || refused.DataType != "journalEntries" || refused.Platforms != "Expense Sandbox" {
+		t.Errorf("refusal %+v (%v) from %v", refused, ok, err)
+	}
+	if _, ok := codat.AsUnsupportedDataType(&codat.APIError{StatusCode: 404, Message: "Company not found"}); ok {
+		t.Error("a company's 404 read as an unsupported data type")
+	}
+}

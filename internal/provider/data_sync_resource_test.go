@@ -463,6 +463,49 @@ func TestAccDataSync_notLinked(t *testing.T) {
 	expectRouteCount(t, env, routeQueueAll, 1)
 }
 
+// TestAccDataSync_unsupportedDataType: a data type the company's platform
+// does not provide fails the plan where Codat's catalogue says so, and else
+// the apply on Codat's 404; both name the data type and the platform, and
+// nothing is queued.
+func TestAccDataSync_unsupportedDataType(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	company, err := env.Client.CreateCompany(env.ctx(t), codat.CompanyRequest{Name: "Expense test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := env.Client.CreateConnection(env.ctx(t), company.ID, "xpns")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Emulator.Authorize(company.ID, conn.ID); err != nil {
+		t.Fatal(err)
+	}
+	notProvided := func(dataType string) *regexp.Regexp {
+		return regexp.MustCompile(`(?s)Codat data type not provided by the platform.*` +
+			wordsRE(fmt.Sprintf("Codat cannot sync %s for company %s: its platform (Expense Sandbox) does not provide that data type.", dataType, company.ID)).String())
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// The catalogue says Expense Sandbox reads no invoices.
+				PreConfig:   env.Emulator.ResetRequestCounts,
+				Config:      dataSyncConfig(env, fmt.Sprintf("  company_id = %q\n  data_types = [\"invoices\"]", company.ID)),
+				PlanOnly:    true,
+				ExpectError: notProvided("invoices"),
+			},
+			{
+				// It does not list journalEntries: Codat's 404 at apply.
+				Config:      dataSyncConfig(env, fmt.Sprintf("  company_id = %q\n  data_types = [\"journalEntries\"]", company.ID)),
+				ExpectError: notProvided("journalEntries"),
+			},
+		},
+	})
+	expectRouteCount(t, env, routeQueueDataType, 1)
+}
+
 // TestDataSyncSchemaDescribed: every attribute, nested ones included, has a
 // MarkdownDescription, since the docs are generated from them.
 func TestDataSyncSchemaDescribed(t *testing.T) {
