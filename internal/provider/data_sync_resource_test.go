@@ -251,7 +251,8 @@ func TestAccDataSync_allDataTypes(t *testing.T) {
 			Check: resource.ComposeAggregateTestCheckFunc(
 				checkRouteCount(env, routeQueueAll, 1),
 				checkRouteCount(env, routeQueueDataType, 0),
-				checkRouteCount(env, routeHistory, 2), // before, and once after
+				// Before, and once after; a refused query is asked again without.
+				checkRouteCount(env, routeHistory, 2+env.playing(emulator.HistoryQueryRejected)),
 				checkOpsMatchHistory(t, env, &company.ID, nil),
 				func(s *terraform.State) error {
 					ops, err := syncOps(s)
@@ -285,15 +286,15 @@ func TestAccDataSync_allDataTypes(t *testing.T) {
 			// timeouts.create) the sync is kept with no operations and a
 			// warning, not an error.
 			PreConfig: func() {
-				settings, err := env.Client.GetCompanySyncSettings(env.ctx(t), company.ID)
+				applied, err := env.Client.AppliedCompanySettings(env.ctx(t), company.ID)
 				if err != nil {
 					t.Fatal(err)
 				}
-				for i := range settings.Settings {
-					settings.Settings[i].FetchOnFirstLink = false
+				for i := range applied {
+					applied[i].FetchOnFirstLink = false
 				}
-				settings.OverridesDefaults = true
-				if err := env.Client.SetCompanySyncSettings(env.ctx(t), company.ID, *settings); err != nil {
+				settings := codat.CompanySyncSettings{CompanyID: company.ID, Settings: applied, OverridesDefaults: true}
+				if err := env.Client.SetCompanySyncSettings(env.ctx(t), company.ID, settings); err != nil {
 					t.Fatal(err)
 				}
 				env.Emulator.ResetRequestCounts()
