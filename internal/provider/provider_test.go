@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -125,6 +126,45 @@ func behavioursFromEnv(t *testing.T) []emulator.Behaviour {
 		t.Fatalf("%s: %v", envBehaviour, err)
 	}
 	return list
+}
+
+// withReadings is the environment's readings plus extra, and whether they
+// add anything: a test that runs again under extra readings skips when the
+// environment plays them already.
+func withReadings(t *testing.T, extra []emulator.Behaviour) ([]emulator.Behaviour, bool) {
+	t.Helper()
+	base := behavioursFromEnv(t)
+	list, err := emulator.ParseBehaviours(readingsList(append(slices.Clone(base), extra...)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return list, len(extra) == 0 || len(list) > len(base)
+}
+
+// strictReadings is whether the environment plays the strict preset.
+func strictReadings(t *testing.T) bool {
+	t.Helper()
+	return slices.Equal(behavioursFromEnv(t), emulator.StrictBehaviours())
+}
+
+func readingsList(list []emulator.Behaviour) string {
+	names := make([]string, len(list))
+	for i, b := range list {
+		names[i] = string(b)
+	}
+	return strings.Join(names, ",")
+}
+
+// readingsName names a set of readings for a table: "strict", "default", or
+// the switches.
+func readingsName(list []emulator.Behaviour) string {
+	switch {
+	case len(list) == 0:
+		return emulator.PresetDefault
+	case slices.Equal(list, emulator.StrictBehaviours()):
+		return emulator.PresetStrict
+	}
+	return readingsList(list)
 }
 
 func newEnvClient(t *testing.T, env *testEnv) *testEnv {
