@@ -54,9 +54,13 @@ func TestAccInterrupt_providerKilled(t *testing.T) {
 // apply must find what the first left, though GET /companies does not show
 // it yet, and remove markers either way.
 func testInterruptedApply(t *testing.T, interrupt func(*testing.T, *os.Process)) {
-	for name, extra := range map[string][]emulator.Behaviour{"environment": nil, "list_delay_patch_merge": listDelayPatchMerge} {
+	for _, tc := range []struct {
+		name  string
+		extra []emulator.Behaviour
+	}{{"environment", nil}, {"list_delay_patch_merge", listDelayPatchMerge}} {
+		extra := tc.extra
 		behaviours, run := withReadings(t, extra)
-		t.Run(name, func(t *testing.T) {
+		t.Run(tc.name, func(t *testing.T) {
 			if !run {
 				t.Skipf("the environment plays %v already", extra)
 			}
