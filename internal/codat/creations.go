@@ -417,17 +417,19 @@ func (c *Creations) newMarker(fingerprint string) creationMarker {
 }
 
 // confirm removes the marker, leaving tags (the wanted ones), within the
-// lease; after it, the company is the caller's. When ctx was cancelled (the
-// caller is stopping) it still runs, on a context of its own, because
-// Terraform records what a stopped create returns.
+// lease; after it, the company is the caller's. It runs on a context of its
+// own, so that the caller stopping (Ctrl-C) neither skips it nor cuts it
+// short: Terraform records what a stopped create returns, and a removal
+// abandoned in flight may still be carried out by Codat, leaving a company
+// without its marker that nothing records. When ctx was cancelled already,
+// it is bounded by LookupTimeout too.
 func (c *Creations) confirm(ctx context.Context, p *pendingCompany, tags map[string]string) (*Company, error) {
 	deadline := leaseStart(p.company, p.marker).Add(c.timing.Lease)
-	if ctx.Err() != nil {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), LookupTimeout)
-		defer cancel()
+	stop := deadline
+	if limit := time.Now().Add(LookupTimeout); ctx.Err() != nil && limit.Before(stop) {
+		stop = limit
 	}
-	ctx, cancel := context.WithDeadline(ctx, deadline)
+	ctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), stop)
 	defer cancel()
 	company, err := c.client.setCompanyTags(ctx, p.company, tags)
 	if err != nil {

@@ -200,3 +200,33 @@ func TestCreateCompanyOnce_listDelayStopped(t *testing.T) {
 		t.Errorf("%d companies, want the one Codat made", n)
 	}
 }
+
+// TestCreations_confirmOutlivesAStop: the caller stops (Ctrl-C) while the
+// marker is being removed. The removal is not abandoned in flight, which
+// could leave a company that Codat unmarked but nothing records: it
+// finishes and the company is handed over.
+func TestCreations_confirmOutlivesAStop(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	h := newCreationsHarnessServing(t, func(emu http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPatch || r.Method == http.MethodPut {
+				cancel()
+				select { // a request abandoned by its client ends at once
+				case <-r.Context().Done():
+					t.Errorf("%s was abandoned when the caller stopped", r.Method)
+				case <-time.After(100 * time.Millisecond):
+				}
+			}
+			emu.ServeHTTP(w, r)
+		})
+	}, emulator.PatchTagsMerge)
+	p, err := h.creations.Start(ctx, acme, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done, err := h.creations.Confirm(ctx, p, acme.Tags)
+	if err != nil || !maps.Equal(done.Tags, acme.Tags) {
+		t.Fatalf("confirm after a stop: %+v, %v", done, err)
+	}
+}

@@ -249,6 +249,17 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request, rt *route) {
 		defer claim.abandon()
 	}
 	if adm.latency > 0 {
+		// Read the body first (a keyed write's was read above), so that a
+		// client that goes away during the latency is noticed by every
+		// request alike and the request is not carried out: the latency
+		// is before Codat acts.
+		if claim == nil && r.Body != nil {
+			body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+			if err != nil {
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
 		select {
 		case <-time.After(adm.latency):
 		case <-r.Context().Done():
