@@ -46,6 +46,11 @@ func dataSyncConfig(env *testEnv, body string) string {
 	return env.providerBlock() + "resource \"codat_data_sync\" \"test\" {\n" + body + "\n}\n"
 }
 
+// syncOfConfig is a codat_data_sync of the company's dataType.
+func syncOfConfig(env *testEnv, companyID, dataType string) string {
+	return dataSyncConfig(env, fmt.Sprintf("  company_id = %q\n  data_types = [%q]", companyID, dataType))
+}
+
 func expectSync(attr tfjsonpath.Path, value knownvalue.Check) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(dataSyncAddr, attr, value)
 }
@@ -440,7 +445,7 @@ func TestAccDataSync_notLinked(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				PreConfig:   env.Emulator.ResetRequestCounts,
-				Config:      dataSyncConfig(env, fmt.Sprintf("  company_id = %q\n  data_types = [\"invoices\"]", company.ID)),
+				Config:      syncOfConfig(env, company.ID, "invoices"),
 				ExpectError: notLinked,
 			},
 			{
@@ -493,13 +498,13 @@ func TestAccDataSync_unsupportedDataType(t *testing.T) {
 			{
 				// The catalogue says Expense Sandbox reads no invoices.
 				PreConfig:   env.Emulator.ResetRequestCounts,
-				Config:      dataSyncConfig(env, fmt.Sprintf("  company_id = %q\n  data_types = [\"invoices\"]", company.ID)),
+				Config:      syncOfConfig(env, company.ID, "invoices"),
 				PlanOnly:    true,
 				ExpectError: notProvided("invoices"),
 			},
 			{
 				// It does not list journalEntries: Codat's 404 at apply.
-				Config:      dataSyncConfig(env, fmt.Sprintf("  company_id = %q\n  data_types = [\"journalEntries\"]", company.ID)),
+				Config:      syncOfConfig(env, company.ID, "journalEntries"),
 				ExpectError: notProvided("journalEntries"),
 			},
 		},
