@@ -29,8 +29,9 @@ import (
 )
 
 var (
-	_ resource.Resource              = (*dataSyncResource)(nil)
-	_ resource.ResourceWithConfigure = (*dataSyncResource)(nil)
+	_ resource.Resource               = (*dataSyncResource)(nil)
+	_ resource.ResourceWithConfigure  = (*dataSyncResource)(nil)
+	_ resource.ResourceWithModifyPlan = (*dataSyncResource)(nil)
 )
 
 // dataSyncDefaultTimeout bounds create when timeouts.create is not set.
@@ -237,6 +238,48 @@ func (r *dataSyncResource) Create(ctx context.Context, req resource.CreateReques
 		addWaitProblem(ctx, &resp.Diagnostics, run, run.Wait(ctx, deadline), timeout)
 	}
 	save()
+}
+
+// ModifyPlan fails the plan for a data type the catalogue says none of the
+// company's platforms can read, which Codat would refuse with 404 at apply.
+// It looks only when the sync is to be queued (created or replaced) and the
+// company is known at plan time: one request for the company, and the
+// catalogue once per run. Where the catalogue does not say, or a read fails,
+// the plan goes on and apply reports what Codat answers.
+func (r *dataSyncResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	var plan dataSyncModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.CompanyID.IsUnknown() || plan.DataTypes.IsNull() || plan.DataTypes.IsUnknown() || plan.ConnectionID.IsUnknown() {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		var state dataSyncModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() || (plan.CompanyID.Equal(state.CompanyID) && plan.DataTypes.Equal(state.DataTypes) &&
+			plan.ConnectionID.Equal(state.ConnectionID) && plan.Triggers.Equal(state.Triggers)) {
+			return // not queued again
+		}
+	}
+	var dataTypes []string
+	if resp.Diagnostics.Append(plan.DataTypes.ElementsAs(ctx, &dataTypes, false)...); resp.Diagnostics.HasError() {
+		return
+	}
+	companyID := plan.CompanyID.ValueString()
+	company, err := r.data.client.GetCompany(ctx, companyID)
+	if err != nil {
+		return
+	}
+	unread, err := r.data.catalogue.UnreadDataTypes(ctx, codat.QueueConnections(company, plan.ConnectionID.ValueString()), dataTypes)
+	if err != nil {
+		return
+	}
+	for _, u := range unread {
+		resp.Diagnostics.AddAttributeError(path.Root("data_types"), "Codat data type not provided by the platform",
+			unsupportedDetail(companyID, u)+" (Codat's integrations catalogue says so; nothing was queued.)")
+	}
 }
 
 // Read sends nothing: the sync happened when the resource was created, and

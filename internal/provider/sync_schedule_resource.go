@@ -75,7 +75,7 @@ func (r *syncScheduleResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	id := state.CompanyID.ValueString()
-	cur, err := client.GetCompanySyncSettings(ctx, id)
+	cur, err := client.CompanySettings(ctx, id)
 	if codat.IsNotFound(err) {
 		// The company was deleted, and its schedule with it.
 		resp.State.RemoveResource(ctx)
