@@ -18,9 +18,10 @@ import (
 	"github.com/codat-community/terraform-provider-codat/internal/emulator"
 )
 
-// Tags on every company the probe creates. probeTag has the shape of the
-// provider's creation marker (a hyphenated key, a value with dots), so the
-// tags filter is tested on it; runTag is plain, so the probe can always find
+// Tags on every company the probe creates. probeTag is not plain (a
+// hyphenated key, a value with dots), so the tags filter is tested on what
+// tags-filter-plain refuses (the provider's creation marker is plain, and
+// works either way); runTag is plain, so the probe can always find
 // its companies; mergeTag is the one a PATCH leaves out.
 const (
 	probeTag = "terraform-codat-probe"
@@ -294,10 +295,10 @@ func (p *prober) listed(ctx context.Context, filter, id string) (bool, error) {
 	return slices.ContainsFunc(list, func(c codat.Company) bool { return c.ID == id }), nil
 }
 
-// checkTagsFilter filters by the marker-shaped tag, as the provider does:
-// by its value, and by "contains a dot".
+// checkTagsFilter filters by the tag that is not plain, the two ways the
+// provider filters by its marker: by its value, and by "contains".
 func (p *prober) checkTagsFilter(ctx context.Context, company *codat.Company, listed bool) error {
-	f := Finding{Question: "tags filter, marker-like key and value", Assumed: "accepted"}
+	f := Finding{Question: "tags filter, key and value not plain", Assumed: "accepted"}
 	var results []string
 	accepted, refused := 0, 0
 	for _, op := range []string{"=" + p.run + ".1.x", "~."} {

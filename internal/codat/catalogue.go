@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -117,4 +118,79 @@ func CheckPlatform(catalogue []Integration, platformKey string) error {
 	}
 	enabled := slices.DeleteFunc(LikelyIntegrations(catalogue, platformKey, 6), func(i Integration) bool { return !i.Enabled })
 	return &PlatformError{Key: platformKey, Integration: &in, Suggestions: enabled[:min(3, len(enabled))]}
+}
+
+// ReadsDataType says whether the catalogue entry shows the platform reading
+// dataType: not when its datatypeFeatures give the data type's Get as
+// NotSupported or NotImplemented (the spec's featureState). known is false
+// when they do not list it: the spec makes datatypeFeatures optional, and an
+// entry may leave data types out.
+func (in Integration) ReadsDataType(dataType string) (reads, known bool) {
+	for _, f := range in.DatatypeFeatures {
+		if f.DataType != dataType {
+			continue
+		}
+		for _, s := range f.SupportedFeatures {
+			if strings.EqualFold(s.FeatureType, "Get") {
+				return !strings.EqualFold(s.FeatureState, "NotSupported") && !strings.EqualFold(s.FeatureState, "NotImplemented"), true
+			}
+		}
+	}
+	return false, false
+}
+
+// UnreadDataTypes returns, of dataTypes, those that the catalogue shows no
+// platform of conns reading (see ReadsDataType), which Codat refuses to
+// queue with 404 (using-the-api/errors.md), with the platforms' names. A
+// data type a platform may read is left out, so an empty answer proves
+// nothing. Queueing goes through a given connection, or else through every
+// Linked one: pass those.
+func (c *Catalogue) UnreadDataTypes(ctx context.Context, conns []Connection, dataTypes []string) ([]UnsupportedDataType, error) {
+	if len(conns) == 0 {
+		return nil, nil
+	}
+	list, err := c.Integrations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := c.PlatformKeys(ctx, conns...)
+	if err != nil {
+		return nil, err
+	}
+	var out []UnsupportedDataType
+	for _, dataType := range dataTypes {
+		var names []string
+		for _, conn := range conns {
+			in, ok := FindIntegration(list, conn.PlatformKey(keys))
+			if reads, known := in.ReadsDataType(dataType); !ok || !known || reads {
+				names = nil
+				break
+			}
+			if !slices.Contains(names, in.Name) {
+				names = append(names, in.Name)
+			}
+		}
+		if len(names) > 0 {
+			out = append(out, UnsupportedDataType{DataType: dataType, Platforms: strings.Join(names, ", ")})
+		}
+	}
+	return out, nil
+}
+
+// QueueConnections are the connections a queue request for the company goes
+// through: connectionID's, or else every Linked one.
+func QueueConnections(company *Company, connectionID string) []Connection {
+	if connectionID != "" {
+		if conn := company.FindConnection(connectionID); conn != nil {
+			return []Connection{*conn}
+		}
+		return nil
+	}
+	var out []Connection
+	for _, conn := range company.DataConnections {
+		if conn.Status == StatusLinked {
+			out = append(out, conn)
+		}
+	}
+	return out
 }

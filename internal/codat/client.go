@@ -31,6 +31,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 )
@@ -95,6 +96,12 @@ type Client struct {
 	now        func() time.Time
 	// writes are the companies this client has sent a write for.
 	writes companyWrites
+	// patchMergesTags is set once a PATCH kept tags it was not sent (see
+	// setCompanyTags).
+	patchMergesTags atomic.Bool
+	// historyUnfiltered is set once Codat refused or ignored a query on the
+	// pull history (see pullHistory).
+	historyUnfiltered atomic.Bool
 }
 
 // String hides credentials if a Client is ever printed.

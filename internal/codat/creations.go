@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,20 +21,22 @@ import (
 // nor an interrupted run can duplicate it or leave it unrecorded:
 //
 //  1. POST /companies with the wanted tags plus a creation marker,
-//     CreationTagKey = "<fingerprint>.<unix time>.<nonce>". The fingerprint
+//     CreationTagKey = "<fingerprint>_<unix time>_<nonce>". The fingerprint
 //     identifies what is being created, the nonce this one create. An answer
 //     that is lost (dropped connection, 5xx, 408, cancellation) is resolved
 //     by looking the marker up, never by sending the create again blindly
 //     (CreateCompanyOnce).
 //  2. The connection, likewise resolved by reading the company when its
 //     answer is lost (CreateConnectionOnce).
-//  3. The marker is removed (PATCH tags), and only then is the company handed
+//  3. The marker is removed (PATCH tags, checked: see setCompanyTags), and
+//     only then is the company handed
 //     to the caller. A company still carrying a marker is therefore one whose
 //     create never reached its caller: the process was killed, or the run
 //     stopped, between step 1 and step 3.
 //
-// Before creating, a run looks for such companies once (one list request)
-// and adopts one with the same fingerprint instead of creating another. The
+// A run looks for such companies once (one list request, made right after
+// its first create: see createFirst) and adopts one with the same
+// fingerprint instead of creating another. The
 // marker is a lease: its writer finishes step 3 within CreateTiming.Lease of
 // the company's creation or gives up, and another run adopts a marked company
 // only once Lease+Margin have passed, so a create still in progress elsewhere
@@ -41,8 +44,16 @@ import (
 // runs may find the same company at once.
 
 // CreationTagKey is the tag a company carries while it is being created
-// (22 characters; Codat allows keys of up to 27).
-const CreationTagKey = "terraform-codat-create"
+// (22 characters; Codat allows keys of up to 27). The key and the marker's
+// value are plain (letters, digits, '_' and, in a value, '-'), the only tags
+// every example of the tags filter uses (using-the-api/managing-companies.md):
+// a filter that accepted nothing else could still find them.
+const CreationTagKey = "terraform_codat_create"
+
+// markerSeparator joins a marker's parts. It is in every marker, so the
+// filter CreationTagKey~_ lists every marked company; it is in no
+// fingerprint (base32), time (digits and '-') or nonce (hex).
+const markerSeparator = "_"
 
 // MaxUserTags is Codat's 10 tags per company less the creation marker.
 const MaxUserTags = 9
@@ -80,11 +91,11 @@ type creationMarker struct {
 }
 
 func (m creationMarker) String() string {
-	return fmt.Sprintf("%s.%d.%s", m.Fingerprint, m.Written.Unix(), m.Nonce)
+	return strings.Join([]string{m.Fingerprint, strconv.FormatInt(m.Written.Unix(), 10), m.Nonce}, markerSeparator)
 }
 
 func parseCreationMarker(value string) (creationMarker, bool) {
-	parts := strings.Split(value, ".")
+	parts := strings.Split(value, markerSeparator)
 	if len(parts) != 3 || parts[0] == "" || parts[2] == "" {
 		return creationMarker{}, false
 	}
@@ -173,6 +184,8 @@ type Creations struct {
 	claimed map[string]bool
 	// mine holds the nonces of markers this run wrote.
 	mine map[string]bool
+	// first makes the run's other creates wait for its first (createFirst).
+	first sync.Mutex
 }
 
 // NewCreations coordinates the creates of one run made through client.
@@ -243,9 +256,17 @@ func (c *Creations) CreateCompany(ctx context.Context, body CompanyRequest, plat
 // behind, or else creates one, carrying a fresh marker.
 func (c *Creations) start(ctx context.Context, body CompanyRequest, platformKey string) (*pendingCompany, error) {
 	fingerprint := createFingerprint(body, platformKey)
+	if p, done, err := c.createFirst(ctx, body, fingerprint); done || err != nil {
+		return p, err
+	}
 	if p, err := c.adopt(ctx, fingerprint); p != nil || err != nil {
 		return p, err
 	}
+	return c.create(ctx, body, fingerprint)
+}
+
+// create sends the create, carrying a fresh marker.
+func (c *Creations) create(ctx context.Context, body CompanyRequest, fingerprint string) (*pendingCompany, error) {
 	marker := c.newMarker(fingerprint)
 	body.Tags = maps.Clone(body.Tags)
 	if body.Tags == nil {
@@ -259,6 +280,134 @@ func (c *Creations) start(ctx context.Context, body CompanyRequest, platformKey 
 	return &pendingCompany{company: company, marker: marker}, nil
 }
 
+// createFirst is the run's first create: while no create of the run has
+// looked for companies left by interrupted creates, it creates, and only then
+// looks (load). In that order because Codat may list a new company only some
+// time after creating it: nothing promises GET /companies is current (the
+// emulator's company-list-delay). A look-up that shows the company just made
+// is current up to its creation, so it also shows every company an
+// interrupted create left before it; one that did not could miss a company
+// a killed run made a moment ago, and the run would make a second. When the
+// look-up shows an earlier company of the same request, the new one, which
+// nobody else knows of and which has no connection yet, is deleted and the
+// caller goes on to adopt the earlier one. done is false when the caller
+// should go on: another create loaded the look-up, or this one gave way.
+func (c *Creations) createFirst(ctx context.Context, body CompanyRequest, fingerprint string) (p *pendingCompany, done bool, err error) {
+	c.first.Lock()
+	defer c.first.Unlock()
+	if c.isLoaded() {
+		return nil, false, nil
+	}
+	if p, err = c.create(ctx, body, fingerprint); err != nil {
+		return nil, true, err
+	}
+	if err := c.load(ctx, p); err != nil {
+		if ctx.Err() != nil {
+			// The run is stopping: hand the company over, so Terraform
+			// records it, rather than delete it.
+			return p, true, nil
+		}
+		// A look-up that failed must not lead to a company that may be a
+		// second one.
+		c.discard(ctx, p)
+		return nil, true, fmt.Errorf("looking for companies left by an interrupted create: %w", err)
+	}
+	if !c.leftBefore(fingerprint, p.company) {
+		return p, true, nil
+	}
+	c.discard(ctx, p)
+	return nil, false, nil
+}
+
+func (c *Creations) isLoaded() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.loaded
+}
+
+// Polling for a new company to be listed: soon at first, then further apart.
+const (
+	listPollFirst = 500 * time.Millisecond
+	listPollMax   = 5 * time.Second
+)
+
+// MaxListLag is how long after creating a company the client waits for
+// GET /companies to show it, where it must (see createFirst and
+// CreateCompanyOnce). Past it, it goes on with what the list shows, and
+// logs it.
+const MaxListLag = time.Minute
+
+// load lists the marked companies into the run's look-up, again and again
+// until the list shows p's company (see createFirst), for at most half the
+// lease (and MaxListLag): the rest is for the connection and the confirm.
+func (c *Creations) load(ctx context.Context, p *pendingCompany) error {
+	deadline := c.timing.Now().Add(min(c.timing.Lease/2, MaxListLag))
+	list, shown, err := pollListing(ctx, c.timing.Now, c.timing.Sleep, deadline, p.company.ID, c.client.listMarkedCompanies)
+	if err != nil {
+		return err
+	}
+	if !shown {
+		c.client.logInfo(ctx, "codat create: GET /companies did not show a new company in time; companies left by interrupted creates may be missed",
+			"company", p.company.ID, "waited", min(c.timing.Lease/2, MaxListLag))
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.marked, c.loaded = list, true
+	return nil
+}
+
+// pollListing calls list until its result holds the company with id wantID
+// or deadline passes (by now), sleeping between calls; it returns the last
+// result and whether it held the company.
+func pollListing(ctx context.Context, now func() time.Time, sleep func(context.Context, time.Duration) error, deadline time.Time,
+	wantID string, list func(context.Context) ([]Company, error)) ([]Company, bool, error) {
+	wait := listPollFirst
+	for {
+		got, err := list(ctx)
+		if err != nil {
+			return nil, false, err
+		}
+		shown := slices.ContainsFunc(got, func(co Company) bool { return strings.EqualFold(co.ID, wantID) })
+		left := deadline.Sub(now())
+		if shown || left <= 0 {
+			return got, shown, nil
+		}
+		if err := sleep(ctx, min(wait, left)); err != nil {
+			return nil, false, err
+		}
+		wait = min(2*wait, listPollMax)
+	}
+}
+
+// leftBefore reports whether the look-up holds a marked company of this
+// fingerprint, not this run's, created no later than own: one an earlier
+// create of the same request left.
+func (c *Creations) leftBefore(fingerprint string, own *Company) bool {
+	ownCreated, ownOK := ParseTime(own.Created)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.ContainsFunc(c.marked, func(candidate Company) bool {
+		m, ok := parseCreationMarker(candidate.Tags[CreationTagKey])
+		if !ok || m.Fingerprint != fingerprint || c.mine[m.Nonce] || c.claimed[candidate.ID] {
+			return false
+		}
+		created, createdOK := ParseTime(candidate.Created)
+		return !ownOK || !createdOK || !created.After(ownCreated)
+	})
+}
+
+// discard deletes a company this run created that nobody else knows of (its
+// marker is this run's) and that has no connection yet; also when ctx was
+// cancelled. If it cannot, the company keeps its marker, and a later create
+// of the same request adopts it.
+func (c *Creations) discard(ctx context.Context, p *pendingCompany) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), LookupTimeout)
+	defer cancel()
+	if err := c.client.DeleteCompany(ctx, p.company.ID); err != nil && !IsNotFound(err) {
+		c.client.logInfo(ctx, "codat create: could not delete a company made before the look-up found one to adopt", "company", p.company.ID, "error", err.Error())
+	}
+}
+
 func (c *Creations) newMarker(fingerprint string) creationMarker {
 	m := creationMarker{Fingerprint: fingerprint, Written: c.timing.Now(), Nonce: newNonce()}
 	c.mu.Lock()
@@ -268,19 +417,21 @@ func (c *Creations) newMarker(fingerprint string) creationMarker {
 }
 
 // confirm removes the marker, leaving tags (the wanted ones), within the
-// lease; after it, the company is the caller's. When ctx was cancelled (the
-// caller is stopping) it still runs, on a context of its own, because
-// Terraform records what a stopped create returns.
+// lease; after it, the company is the caller's. It runs on a context of its
+// own, so that the caller stopping (Ctrl-C) neither skips it nor cuts it
+// short: Terraform records what a stopped create returns, and a removal
+// abandoned in flight may still be carried out by Codat, leaving a company
+// without its marker that nothing records. When ctx was cancelled already,
+// it is bounded by LookupTimeout too.
 func (c *Creations) confirm(ctx context.Context, p *pendingCompany, tags map[string]string) (*Company, error) {
 	deadline := leaseStart(p.company, p.marker).Add(c.timing.Lease)
-	if ctx.Err() != nil {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), LookupTimeout)
-		defer cancel()
+	stop := deadline
+	if limit := time.Now().Add(LookupTimeout); ctx.Err() != nil && limit.Before(stop) {
+		stop = limit
 	}
-	ctx, cancel := context.WithDeadline(ctx, deadline)
+	ctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), stop)
 	defer cancel()
-	company, err := c.client.setCompanyTags(ctx, p.company.ID, tags)
+	company, err := c.client.setCompanyTags(ctx, p.company, tags)
 	if err != nil {
 		return nil, fmt.Errorf("removing the tag %s from company %s (due by %s, %s after Codat created it): %w",
 			CreationTagKey, p.company.ID, deadline.UTC().Format(time.RFC3339), c.timing.Lease, err)
@@ -292,9 +443,9 @@ func (c *Creations) confirm(ctx context.Context, p *pendingCompany, tags map[str
 // fingerprint, if there is one.
 func (c *Creations) adopt(ctx context.Context, fingerprint string) (*pendingCompany, error) {
 	for {
-		candidate, err := c.nextCandidate(ctx, fingerprint)
-		if err != nil || candidate == nil {
-			return nil, err
+		candidate := c.nextCandidate(fingerprint)
+		if candidate == nil {
+			return nil, nil
 		}
 		p, err := c.claim(ctx, candidate, fingerprint)
 		if err != nil || p != nil {
@@ -303,19 +454,11 @@ func (c *Creations) adopt(ctx context.Context, fingerprint string) (*pendingComp
 	}
 }
 
-// nextCandidate loads the marked companies on first use and returns one with
-// this fingerprint that no create of this run has tried yet.
-func (c *Creations) nextCandidate(ctx context.Context, fingerprint string) (*Company, error) {
+// nextCandidate returns a company of the run's look-up with this
+// fingerprint that no create of this run has tried yet.
+func (c *Creations) nextCandidate(fingerprint string) *Company {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.loaded {
-		// Every marker contains a '.', so this lists every marked company.
-		list, err := c.client.ListCompanies(ctx, ListCompaniesOptions{Tags: CreationTagKey + "~."})
-		if err != nil {
-			return nil, fmt.Errorf("looking for companies left by an interrupted create: %w", err)
-		}
-		c.marked, c.loaded = list, true
-	}
 	for i := range c.marked {
 		candidate := &c.marked[i]
 		m, ok := parseCreationMarker(candidate.Tags[CreationTagKey])
@@ -323,9 +466,9 @@ func (c *Creations) nextCandidate(ctx context.Context, fingerprint string) (*Com
 			continue
 		}
 		c.claimed[candidate.ID] = true
-		return candidate, nil
+		return candidate
 	}
-	return nil, nil
+	return nil
 }
 
 // claim adopts candidate unless its create is still in progress, finished,
@@ -396,7 +539,7 @@ func (c *Client) keepManaged(ctx context.Context, company *Company) *Company {
 	if _, marked := company.Tags[CreationTagKey]; !marked {
 		return company
 	}
-	updated, err := c.setCompanyTags(ctx, company.ID, UserTags(company.Tags))
+	updated, err := c.setCompanyTags(ctx, company, UserTags(company.Tags))
 	if err != nil {
 		c.logInfo(ctx, "could not remove the creation marker of a managed company; the next read tries again", "company", company.ID, "error", err.Error())
 		return company
@@ -404,13 +547,60 @@ func (c *Client) keepManaged(ctx context.Context, company *Company) *Company {
 	return updated
 }
 
-// setCompanyTags replaces a company's tags (PATCH), all of them: nil or
-// empty removes every tag.
-func (c *Client) setCompanyTags(ctx context.Context, companyID string, tags map[string]string) (*Company, error) {
+// setCompanyTags makes company's tags exactly tags (nil or empty: none). It
+// PATCHes them (update-company) and checks the answer: the docs
+// (using-the-api/managing-companies.md) read as PATCH replacing the tags,
+// but the spec says fields not sent are left unchanged, which a server may
+// apply tag by tag (the emulator's patch-tags-merge), keeping a tag left out.
+// Then it PUTs the company (replace-company, which replaces name, description
+// and tags, "even if new values haven't been defined in the payload") with
+// the name and description Codat answered, and from then on this client PUTs
+// straight away: one request either way, after the first.
+func (c *Client) setCompanyTags(ctx context.Context, company *Company, tags map[string]string) (*Company, error) {
 	if tags == nil {
 		tags = map[string]string{}
 	}
-	return c.UpdateCompany(ctx, companyID, CompanyUpdate{Tags: &tags})
+	if !c.patchMergesTags.Load() {
+		patched, err := c.UpdateCompany(ctx, company.ID, CompanyUpdate{Tags: &tags})
+		if err != nil || !hasOtherTags(patched.Tags, tags) {
+			return patched, err
+		}
+		c.patchMergesTags.Store(true)
+		c.logInfo(ctx, "codat PATCH kept tags it was not sent: tags are replaced with PUT from now on", "company", company.ID)
+		company = patched
+	}
+	return c.ReplaceCompany(ctx, company.ID, CompanyRequest{Name: company.Name, Description: company.Description, Tags: tags})
+}
+
+// hasOtherTags reports whether got has a key that want lacks.
+func hasOtherTags(got, want map[string]string) bool {
+	for key := range got {
+		if _, ok := want[key]; !ok {
+			return true
+		}
+	}
+	return false
+}
+
+// listMarkedCompanies lists the companies carrying a creation marker: those
+// whose CreationTagKey contains markerSeparator, as every marker does. Codat
+// documents "~" (contains) for its query language, which the tags filter
+// uses (using-the-api/managing-companies.md), but shows no tags filter with
+// it; if the filter is refused (400), every company is listed and the marked
+// ones kept: one request per 5,000 companies instead of one.
+func (c *Client) listMarkedCompanies(ctx context.Context) ([]Company, error) {
+	list, err := c.ListCompanies(ctx, ListCompaniesOptions{Tags: CreationTagKey + "~" + markerSeparator})
+	if IsBadRequest(err) {
+		c.logInfo(ctx, "codat refused the tags filter for marked companies; listing every company instead", "error", err.Error())
+		list, err = c.ListCompanies(ctx, ListCompaniesOptions{})
+	}
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(list, func(co Company) bool {
+		_, marked := co.Tags[CreationTagKey]
+		return !marked
+	}), nil
 }
 
 // errCreateStopped is returned instead of starting a create after the

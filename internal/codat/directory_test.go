@@ -162,7 +162,7 @@ func TestCompanyDirectory_concurrentReadsShareOneList(t *testing.T) {
 func TestCompanyDirectory_notListedIsReadWithGet(t *testing.T) {
 	t.Parallel()
 	// Codat's list lags the creates: none of the companies is listed yet.
-	h := newDirectoryHarness(t, emulator.Options{Behaviours: []emulator.Behaviour{emulator.CompanyListDelay}, CompanyListDelayFor: time.Hour}, 3, 0, windowOver)
+	h := newDirectoryHarness(t, emulator.Options{Behaviours: []emulator.Behaviour{emulator.CompanyListDelay}, ListDelay: time.Hour}, 3, 0, windowOver)
 	for _, id := range h.ids {
 		h.read(t, id)
 	}

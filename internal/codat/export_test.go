@@ -51,3 +51,6 @@ func (d *CompanyDirectory) Fetching() bool {
 	defer d.mu.Unlock()
 	return d.fetching
 }
+
+// Refresh reads the sync's pulls again, as Wait and Discover do.
+func (s *SyncRun) Refresh(ctx context.Context) error { return s.refresh(ctx) }

@@ -125,14 +125,14 @@ func FuzzDataType(f *testing.F) {
 // Codat returns is parsed without a panic, and a fingerprint fits Codat's
 // tag rules and the tags filter whatever the configuration.
 func FuzzCreationMarker(f *testing.F) {
-	f.Add("Acme", "", "region", "uk", "gbol", "abc.1700000000.0123456789abcdef")
+	f.Add("Acme", "", "region", "uk", "gbol", "abc_1700000000_0123456789abcdef")
 	f.Add("", "d", "", "", "", "..")
-	f.Add("\xff", "&&", "}", "||", "x", "a.-1.b")
+	f.Add("\xff", "&&", "}", "||", "x", "a_-1_b")
 	f.Fuzz(func(t *testing.T, name, description, tagKey, tagValue, platform, value string) {
 		_, _ = parseCreationMarker(value)
 		fp := createFingerprint(CompanyRequest{Name: name, Description: description, Tags: map[string]string{tagKey: tagValue}}, platform)
 		m := creationMarker{Fingerprint: fp, Written: time.Unix(1700000000, 0), Nonce: newNonce()}
-		if len(m.String()) > 100 || !regexp.MustCompile(`^[a-z2-7]{24}\.[0-9]+\.[0-9a-f]{16}$`).MatchString(m.String()) {
+		if len(m.String()) > 100 || !regexp.MustCompile(`^[a-z2-7]{24}_[0-9]+_[0-9a-f]{16}$`).MatchString(m.String()) {
 			t.Fatalf("marker %q", m)
 		}
 		got, ok := parseCreationMarker(m.String())

@@ -147,20 +147,21 @@ func TestIdempotencyMismatchIsABug(t *testing.T) {
 
 // TestCreateOnceResendsUnderANewKey: after a 500 and a look-up that finds
 // nothing, the create goes out under a new key (the old one would replay
-// the 500); the look-up in between is what makes that safe.
+// the 500); the look-ups around it are what make that safe.
 func TestCreateOnceResendsUnderANewKey(t *testing.T) {
 	empty := respondJSON(200, Page[Company]{PageNumber: 1, PageSize: MaxPageSize})
 	created := sampleCompany
 	created.Tags = map[string]string{"k": "v"}
-	srv := newScriptedServer(t, respondStatus(500), empty, respondJSON(200, created))
+	listed := respondJSON(200, Page[Company]{PageNumber: 1, PageSize: MaxPageSize, TotalResults: 1, Results: []Company{created}})
+	srv := newScriptedServer(t, respondStatus(500), empty, respondJSON(200, created), listed)
 	c := newTestClient(t, srv.URL, newFakeClock().policy())
 	got, err := c.CreateCompanyOnce(context.Background(), CompanyRequest{Name: "Acme", Tags: map[string]string{"k": "v"}}, "k", "v")
 	if err != nil || got.ID != created.ID {
 		t.Fatalf("CreateCompanyOnce: %+v, %v", got, err)
 	}
 	reqs := srv.Requests()
-	if len(reqs) != 3 || reqs[1].Method != http.MethodGet {
-		t.Fatalf("requests %v, want POST, look-up, POST", reqs)
+	if len(reqs) != 4 || reqs[1].Method != http.MethodGet || reqs[3].Method != http.MethodGet {
+		t.Fatalf("requests %v, want POST, look-up, POST, look-up", reqs)
 	}
 	first, second := reqs[0].Header.Get(IdempotencyKeyHeader), reqs[2].Header.Get(IdempotencyKeyHeader)
 	if first == "" || second == "" || first == second {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strings"
 )
 
 // ConnectionStatus is where a business is in authorising a connection
@@ -141,4 +142,30 @@ func InProgressPull(err error) (datasetID string, ok bool) {
 		return "", false
 	}
 	return m[1], true
+}
+
+// unsupportedPattern reads Codat's 404 for a data type that none of the
+// company's platforms provides (using-the-api/errors.md): "Datatype [name]
+// not supported by platform(s) [name]".
+var unsupportedPattern = regexp.MustCompile(`(?is)Datatype\s+(\S+)\s+not supported by platform\(s\)\s*(.*)`)
+
+// UnsupportedDataType is a data type the company's platforms do not provide.
+type UnsupportedDataType struct {
+	DataType string
+	// Platforms names them, as Codat did (or as the catalogue does).
+	Platforms string
+}
+
+// AsUnsupportedDataType reports whether err is Codat's refusal to queue a
+// data type the company's platforms do not provide.
+func AsUnsupportedDataType(err error) (UnsupportedDataType, bool) {
+	apiErr, isAPI := AsAPIError(err)
+	if !isAPI || apiErr.StatusCode != http.StatusNotFound {
+		return UnsupportedDataType{}, false
+	}
+	m := unsupportedPattern.FindStringSubmatch(apiErr.Message)
+	if m == nil {
+		return UnsupportedDataType{}, false
+	}
+	return UnsupportedDataType{DataType: m[1], Platforms: strings.TrimRight(strings.TrimSpace(m[2]), ".")}, true
 }

@@ -91,6 +91,7 @@ func (c *Client) GetCompanySyncSettings(ctx context.Context, companyID string) (
 	if err := c.do(ctx, cl, &out); err != nil {
 		return nil, err
 	}
+	out.fillOmitted(companyID)
 	return &out, nil
 }
 
@@ -123,6 +124,7 @@ func (c *Client) GetProfileSyncSettings(ctx context.Context) (*ProfileSyncSettin
 	if err := c.do(ctx, cl, &out); err != nil {
 		return nil, err
 	}
+	out.fillOmitted()
 	return &out, nil
 }
 

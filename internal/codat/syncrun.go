@@ -33,10 +33,10 @@ type SyncRun struct {
 	companyID string
 	ops       []PullOperation
 
-	// For data/all: the history query that finds its pulls, and the pulls
-	// that query found before the request, which are not the sync's.
-	allQuery string
-	before   map[string]bool
+	// For data/all: since when its pulls are looked for, and the pulls
+	// found before the request, which are not the sync's.
+	since  time.Time
+	before map[string]bool
 }
 
 // NewSyncRun starts following a sync of the company's data.
@@ -64,8 +64,8 @@ func (s *SyncRun) Queue(ctx context.Context, dataType, connectionID string) erro
 // SnapshotHistory records the pulls requested since since, before QueueAll:
 // the ones a later look will find that are not the sync's.
 func (s *SyncRun) SnapshotHistory(ctx context.Context, since time.Time) error {
-	s.allQuery = "requested>=" + since.UTC().Format("2006-01-02T15:04:05Z")
-	ops, err := s.client.ListPullOperations(ctx, s.companyID, ListOptions{Query: s.allQuery})
+	s.since = since
+	ops, err := s.client.pullHistory(ctx, s.companyID, s.allQuery(), s.requestedSince)
 	if err != nil {
 		return err
 	}
@@ -74,6 +74,19 @@ func (s *SyncRun) SnapshotHistory(ctx context.Context, since time.Time) error {
 		s.before[strings.ToLower(op.ID)] = true
 	}
 	return nil
+}
+
+// allQuery finds the pulls requested since the snapshot's since.
+func (s *SyncRun) allQuery() string {
+	return "requested>=" + s.since.UTC().Format("2006-01-02T15:04:05Z")
+}
+
+// requestedSince is allQuery's filter, applied by the client (see
+// pullHistory). A time it cannot read is kept: before tells the sync's pulls
+// from others anyway.
+func (s *SyncRun) requestedSince(op PullOperation) bool {
+	requested, ok := ParseTime(op.Requested)
+	return !ok || !requested.Before(s.since.Truncate(time.Second))
 }
 
 // QueueAll queues every data type fetched on first link (data/all). Codat
@@ -115,10 +128,11 @@ func (s *SyncRun) Wait(ctx context.Context, deadline time.Time) error {
 // refresh reads the sync's pulls again. For data/all that is one history
 // query for the pulls requested since the snapshot that were not in it (so
 // any that appear late are added); otherwise one query naming the pulls
-// still running, by id.
+// still running, by id (or one request for the whole history, when Codat
+// does not honour the query: see pullHistory).
 func (s *SyncRun) refresh(ctx context.Context) error {
 	if s.before != nil {
-		ops, err := s.client.ListPullOperations(ctx, s.companyID, ListOptions{Query: s.allQuery})
+		ops, err := s.client.pullHistory(ctx, s.companyID, s.allQuery(), s.requestedSince)
 		if err != nil {
 			return err
 		}
@@ -133,16 +147,23 @@ func (s *SyncRun) refresh(ctx context.Context) error {
 		})
 		return nil
 	}
+	running := map[string]bool{}
 	var ids []string
 	for _, op := range s.Running() {
+		running[strings.ToLower(op.ID)] = true
 		ids = append(ids, op.ID)
 	}
-	for chunk := range slices.Chunk(ids, opsPerQuery) {
+	size := opsPerQuery
+	if s.client.historyUnfiltered.Load() {
+		size = max(1, len(ids)) // no query: one request reads them all
+	}
+	isRunning := func(op PullOperation) bool { return running[strings.ToLower(op.ID)] }
+	for chunk := range slices.Chunk(ids, size) {
 		terms := make([]string, len(chunk))
 		for i, id := range chunk {
 			terms[i] = "id=" + id
 		}
-		ops, err := s.client.ListPullOperations(ctx, s.companyID, ListOptions{Query: strings.Join(terms, "||")})
+		ops, err := s.client.pullHistory(ctx, s.companyID, strings.Join(terms, "||"), isRunning)
 		if err != nil {
 			return err
 		}
@@ -154,8 +175,40 @@ func (s *SyncRun) refresh(ctx context.Context) error {
 				}
 			}
 		}
+		if s.client.historyUnfiltered.Load() {
+			return nil // that request read them all
+		}
 	}
 	return nil
+}
+
+// pullHistory lists the company's pull operations that keep accepts,
+// sending query (which must select no fewer) while Codat honours it. The
+// spec lists query for list-pull-operations, but the docs say the query
+// language "will not work on settings or metadata endpoints"
+// (using-the-api/querying.md): Codat may honour it, ignore it (the emulator's
+// history-query-ignored) or refuse it with 400 (history-query-rejected). So
+// keep is applied to whatever comes back, a 400 is asked again without the
+// query, and once the query has been refused or ignored this client sends
+// none: one request for the whole history (5,000 pulls a page) instead.
+func (c *Client) pullHistory(ctx context.Context, companyID, query string, keep func(PullOperation) bool) ([]PullOperation, error) {
+	if c.historyUnfiltered.Load() {
+		query = ""
+	}
+	ops, err := c.ListPullOperations(ctx, companyID, ListOptions{Query: query})
+	if query != "" && IsBadRequest(err) {
+		c.historyUnfiltered.Store(true)
+		c.logInfo(ctx, "codat refused a query on the pull history; reading it whole from now on", "error", err.Error())
+		return c.pullHistory(ctx, companyID, "", keep)
+	}
+	if err != nil {
+		return nil, err
+	}
+	kept := slices.DeleteFunc(ops, func(op PullOperation) bool { return !keep(op) })
+	if query != "" && len(kept) < len(ops) && !c.historyUnfiltered.Swap(true) {
+		c.logInfo(ctx, "codat ignored a query on the pull history; reading it whole from now on")
+	}
+	return kept, nil
 }
 
 // Operations are the sync's pulls as last seen.

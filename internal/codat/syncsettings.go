@@ -2,6 +2,7 @@ package codat
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 )
@@ -122,11 +123,57 @@ func CustomisedDataTypes(company, profile []SyncSetting) []string {
 	return InDataTypeOrder(seen)
 }
 
+// The GET sync-settings bodies mark no field required (the spec's
+// CompanySyncSettings and SyncSettings), so Codat may leave fields out (the
+// emulator's sync-settings-sparse). A field left out reads as the default
+// the spec states for it in the POST bodies (set-company-syncSettings,
+// update-profile-syncSettings): overridesDefaults true. A company's companyId
+// is the company asked for; the spec states nothing for clientId, which
+// stays empty.
+
+func (s *CompanySyncSettings) fillOmitted(companyID string) {
+	if slices.Contains(s.Omitted, "overridesDefaults") {
+		s.OverridesDefaults = true
+	}
+	if s.CompanyID == "" {
+		s.CompanyID = companyID
+	}
+}
+
+func (s *ProfileSyncSettings) fillOmitted() {
+	if slices.Contains(s.Omitted, "overridesDefaults") {
+		s.OverridesDefaults = true
+	}
+}
+
+// CompanySettings reads a company's sync settings. Codat may answer 404 for
+// a company that exists but whose own settings were never set (the spec
+// lists 404 for get-company-syncSettings and says nothing of such companies:
+// the emulator's company-sync-settings-404), as for one that does not exist.
+// So a 404 is checked against the company, one more request only then: a
+// company that exists follows the profile's defaults (OverridesDefaults
+// false, no Settings of its own); for one that does not, the 404 is
+// returned.
+func (c *Client) CompanySettings(ctx context.Context, companyID string) (*CompanySyncSettings, error) {
+	settings, err := c.GetCompanySyncSettings(ctx, companyID)
+	if !IsNotFound(err) {
+		return settings, err
+	}
+	if _, getErr := c.GetCompany(ctx, companyID); getErr != nil {
+		if IsNotFound(getErr) {
+			return nil, err
+		}
+		// Not a 404: the company may exist.
+		return nil, fmt.Errorf("codat answered 404 for the sync settings of company %s, and reading the company to tell whether it exists failed: %w", companyID, getErr)
+	}
+	return &CompanySyncSettings{CompanyID: companyID}, nil
+}
+
 // AppliedCompanySettings are the settings Codat applies to the company now,
 // one per data type: its own if it overrides the defaults, else the
 // profile's. Data types missing from its own are filled from the profile.
 func (c *Client) AppliedCompanySettings(ctx context.Context, companyID string) ([]SyncSetting, error) {
-	cur, err := c.GetCompanySyncSettings(ctx, companyID)
+	cur, err := c.CompanySettings(ctx, companyID)
 	if err != nil {
 		return nil, err
 	}

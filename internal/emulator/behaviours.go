@@ -62,7 +62,8 @@ const (
 )
 
 // ListDelay is how long, by the emulator's clock, a new company stays out
-// of GET /companies under CompanyListDelay.
+// of GET /companies under CompanyListDelay, unless Options.ListDelay says
+// otherwise.
 const ListDelay = 30 * time.Second
 
 // Preset names accepted by ParseBehaviours.

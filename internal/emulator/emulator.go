@@ -80,10 +80,10 @@ type Options struct {
 	// documentation is silent or disagrees with its OpenAPI description
 	// (see Behaviour); nil plays the documented ones. Reset restores them.
 	Behaviours []Behaviour
-	// CompanyListDelayFor is how long, by the emulator's clock, the
-	// company-list-delay reading (CompanyListDelay) leaves a new company out
-	// of GET /companies. Zero means ListDelay.
-	CompanyListDelayFor time.Duration
+	// ListDelay is how long, by the emulator's clock, a new company stays
+	// out of GET /companies under CompanyListDelay. Zero means ListDelay
+	// (30 s); tests with a short creation lease shorten it to match.
+	ListDelay time.Duration
 	// Logger receives warnings (e.g. a failed state write). Nil discards them.
 	Logger *slog.Logger
 
@@ -171,7 +171,7 @@ func Open(opts Options) (*Emulator, error) {
 		statePath:    opts.StatePath,
 		logger:       logger,
 		behaves:      e.behaviours.on,
-		listDelay:    cmp.Or(opts.CompanyListDelayFor, ListDelay),
+		listDelay:    cmp.Or(opts.ListDelay, ListDelay),
 	})
 	e.configureClientAreas(opts)
 	e.routes = e.buildRoutes()
@@ -275,6 +275,17 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request, rt *route) {
 		defer claim.abandon()
 	}
 	if adm.latency > 0 {
+		// Read the body first (a keyed write's was read above), so that a
+		// client that goes away during the latency is noticed by every
+		// request alike and the request is not carried out: the latency
+		// is before Codat acts.
+		if claim == nil && r.Body != nil {
+			body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+			if err != nil {
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
 		select {
 		case <-time.After(adm.latency):
 		case <-r.Context().Done():

@@ -63,7 +63,7 @@ var platforms = []platform{
 	{key: "olpr", name: "Sage Bank Feeds", sourceType: codat.SourceTypeBankFeed, beta: true},
 	// Expense. "xpns" is the emulator's own key: no real expense platform key
 	// is documented.
-	{key: "xpns", name: "Expense Sandbox", sourceType: codat.SourceTypeExpense, beta: true},
+	{key: "xpns", name: "Expense Sandbox", sourceType: codat.SourceTypeExpense, beta: true, features: expenseFeatures()},
 }
 
 // integrationCatalogue is the immutable GET /integrations list, sorted by name
@@ -154,6 +154,18 @@ func commerceFeatures() []codat.DataTypeFeature {
 		features("commerce-transactions", "Get", "Release"),
 		features("commerce-disputes", "Get", "Beta"),
 	}
+}
+
+// expenseFeatures are the emulator's own expense platform's: it receives
+// data and reads none (see dataTypeSupported), which its catalogue entry
+// says for the data types a sync most often names, as Codat's entries say
+// what a platform cannot do (featureState NotSupported).
+func expenseFeatures() []codat.DataTypeFeature {
+	var out []codat.DataTypeFeature
+	for _, dataType := range []string{"company", "chartOfAccounts", "invoices", "bills", "bankAccounts"} {
+		out = append(out, features(dataType, "Get", "NotSupported"))
+	}
+	return out
 }
 
 var integrationList = listSpec{resource: "Integration", service: servicePublicAPI}

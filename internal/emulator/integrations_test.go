@@ -114,3 +114,25 @@ func TestListAndGetIntegrations(t *testing.T) {
 	}
 	wantError(t, h.do("GET", "/integrations/zzzz", nil), http.StatusNotFound, "zzzz")
 }
+
+// TestCatalogueAgreesWithQueueing: a data type a catalogue entry says its
+// platform cannot read (Get NotSupported or NotImplemented) is one the
+// queue refuses with 404, so a client may trust the catalogue at plan time.
+func TestCatalogueAgreesWithQueueing(t *testing.T) {
+	checked := 0
+	for _, p := range platforms {
+		for _, f := range p.features {
+			for _, s := range f.SupportedFeatures {
+				if s.FeatureType == "Get" && (s.FeatureState == "NotSupported" || s.FeatureState == "NotImplemented") {
+					checked++
+					if dataTypeSupported(p.sourceType, f.DataType) {
+						t.Errorf("%s (%s): the catalogue says it cannot read %s, but the queue accepts it", p.key, p.name, f.DataType)
+					}
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Error("no catalogue entry says a platform cannot read a data type: nothing to check")
+	}
+}

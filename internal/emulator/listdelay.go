@@ -6,7 +6,7 @@ import "time"
 // soon as POST /companies has answered, and a list served from a replica or
 // an index may well lag it. The emulator lists a company at once by default;
 // the CompanyListDelay switch plays the other reading: for ListDelay (or
-// Options.CompanyListDelayFor) after its creation, by the emulator's clock,
+// Options.ListDelay) after its creation, by the emulator's clock,
 // a company is left out of the list, and out of its totalResults, while GET
 // /companies/{companyId} finds it. A client that takes "not listed" for
 // "deleted" fails under it.

@@ -12,7 +12,7 @@ func TestCompanyListDelay_length(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, func(o *Options) {
 		o.Behaviours = []Behaviour{CompanyListDelay}
-		o.CompanyListDelayFor = 5 * time.Second
+		o.ListDelay = 5 * time.Second
 	})
 	old := h.createCompany(codat.CompanyRequest{Name: "Old"})
 	h.clock.Advance(5 * time.Second)

@@ -35,7 +35,7 @@ type storeConfig struct {
 	statePath    string
 	logger       *slog.Logger
 	behaves      func(Behaviour) bool // whether a behaviour switch is on
-	listDelay    time.Duration        // see Options.CompanyListDelayFor
+	listDelay    time.Duration        // see Options.ListDelay
 }
 
 // store holds every piece of emulated Codat state behind one mutex. Its

@@ -34,7 +34,8 @@ func wantRoutes(t *testing.T, env *testEnv, what string, want map[string]int) {
 // is read again, one company at a time, before the state changes.
 func TestAccCompany_batchedRefresh(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
+	// A lagging list is TestAccCompany_batchedRefreshListLags'.
+	env := newListedTestEnv(t)
 	w := newCLIWorkdir(t, env, batchedConfig(6))
 	w.apply(nil)
 	env.Emulator.ResetRequestCounts()
@@ -80,7 +81,7 @@ func TestAccCompany_batchedRefresh(t *testing.T) {
 // from state: each is read on its own.
 func TestAccCompany_batchedRefreshListLags(t *testing.T) {
 	t.Parallel()
-	env := newTestEnvWith(t, emulator.Options{Behaviours: []emulator.Behaviour{emulator.CompanyListDelay}, CompanyListDelayFor: time.Hour})
+	env := newTestEnvWith(t, emulator.Options{Behaviours: []emulator.Behaviour{emulator.CompanyListDelay}, ListDelay: time.Hour})
 	w := newCLIWorkdir(t, env, batchedConfig(4))
 	w.apply(nil)
 	env.Emulator.ResetRequestCounts()

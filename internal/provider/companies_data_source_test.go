@@ -76,7 +76,8 @@ func expectCompanies(name string, n int) statecheck.StateCheck {
 // request otherwise.
 func TestAccCompaniesDataSource_filters(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
+	env := newListedTestEnv(t) // the 6,000 are seeded a moment before the plan
+
 	env.requireEmulator(t)
 	seeds := seedApplicants(t, env, 6000)
 	uk := func(_ int, s emulator.SeedCompany) bool { return s.Tags["region"] == "uk" }

@@ -26,8 +26,9 @@ import (
 )
 
 var (
-	_ resource.Resource              = (*dataSyncResource)(nil)
-	_ resource.ResourceWithConfigure = (*dataSyncResource)(nil)
+	_ resource.Resource               = (*dataSyncResource)(nil)
+	_ resource.ResourceWithConfigure  = (*dataSyncResource)(nil)
+	_ resource.ResourceWithModifyPlan = (*dataSyncResource)(nil)
 )
 
 // dataSyncDefaultTimeout bounds create when timeouts.create is not set.
@@ -182,6 +183,29 @@ func (r *dataSyncResource) Create(ctx context.Context, req resource.CreateReques
 	resp.Diagnostics.Append(d...)
 	state.Operations = ops
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// ModifyPlan fails the plan for a data type the company's platforms cannot
+// read (checkDataTypesProvided), only when the sync is to be queued
+// (created or replaced) and the company is known at plan time.
+func (r *dataSyncResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	var plan dataSyncModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		var state dataSyncModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() || (plan.CompanyID.Equal(state.CompanyID) && plan.DataTypes.Equal(state.DataTypes) &&
+			plan.ConnectionID.Equal(state.ConnectionID) && plan.Triggers.Equal(state.Triggers)) {
+			return // not queued again
+		}
+	}
+	checkDataTypesProvided(ctx, r.data, plan.CompanyID, plan.ConnectionID, plan.DataTypes, &resp.Diagnostics)
 }
 
 // Read sends nothing: the sync happened when the resource was created, and

@@ -46,6 +46,11 @@ func dataSyncConfig(env *testEnv, body string) string {
 	return env.providerBlock() + "resource \"codat_data_sync\" \"test\" {\n" + body + "\n}\n"
 }
 
+// syncOfConfig is a codat_data_sync of the company's dataType.
+func syncOfConfig(env *testEnv, companyID, dataType string) string {
+	return dataSyncConfig(env, fmt.Sprintf("  company_id = %q\n  data_types = [%q]", companyID, dataType))
+}
+
 func expectSync(attr tfjsonpath.Path, value knownvalue.Check) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(dataSyncAddr, attr, value)
 }
@@ -251,7 +256,8 @@ func TestAccDataSync_allDataTypes(t *testing.T) {
 			Check: resource.ComposeAggregateTestCheckFunc(
 				checkRouteCount(env, routeQueueAll, 1),
 				checkRouteCount(env, routeQueueDataType, 0),
-				checkRouteCount(env, routeHistory, 2), // before, and once after
+				// Before, and once after; a refused query is asked again without.
+				checkRouteCount(env, routeHistory, 2+env.playing(emulator.HistoryQueryRejected)),
 				checkOpsMatchHistory(t, env, &company.ID, nil),
 				func(s *terraform.State) error {
 					ops, err := syncOps(s)
@@ -285,15 +291,15 @@ func TestAccDataSync_allDataTypes(t *testing.T) {
 			// timeouts.create) the sync is kept with no operations and a
 			// warning, not an error.
 			PreConfig: func() {
-				settings, err := env.Client.GetCompanySyncSettings(env.ctx(t), company.ID)
+				applied, err := env.Client.AppliedCompanySettings(env.ctx(t), company.ID)
 				if err != nil {
 					t.Fatal(err)
 				}
-				for i := range settings.Settings {
-					settings.Settings[i].FetchOnFirstLink = false
+				for i := range applied {
+					applied[i].FetchOnFirstLink = false
 				}
-				settings.OverridesDefaults = true
-				if err := env.Client.SetCompanySyncSettings(env.ctx(t), company.ID, *settings); err != nil {
+				settings := codat.CompanySyncSettings{CompanyID: company.ID, Settings: applied, OverridesDefaults: true}
+				if err := env.Client.SetCompanySyncSettings(env.ctx(t), company.ID, settings); err != nil {
 					t.Fatal(err)
 				}
 				env.Emulator.ResetRequestCounts()
@@ -439,7 +445,7 @@ func TestAccDataSync_notLinked(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				PreConfig:   env.Emulator.ResetRequestCounts,
-				Config:      dataSyncConfig(env, fmt.Sprintf("  company_id = %q\n  data_types = [\"invoices\"]", company.ID)),
+				Config:      syncOfConfig(env, company.ID, "invoices"),
 				ExpectError: notLinked,
 			},
 			{
@@ -461,6 +467,49 @@ func TestAccDataSync_notLinked(t *testing.T) {
 	// Nothing was saved: each attempt was one refused request.
 	expectRouteCount(t, env, routeQueueDataType, 3)
 	expectRouteCount(t, env, routeQueueAll, 1)
+}
+
+// TestAccDataSync_unsupportedDataType: a data type the company's platform
+// does not provide fails the plan where Codat's catalogue says so, and else
+// the apply on Codat's 404; both name the data type and the platform, and
+// nothing is queued.
+func TestAccDataSync_unsupportedDataType(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	company, err := env.Client.CreateCompany(env.ctx(t), codat.CompanyRequest{Name: "Expense test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := env.Client.CreateConnection(env.ctx(t), company.ID, "xpns")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Emulator.Authorize(company.ID, conn.ID); err != nil {
+		t.Fatal(err)
+	}
+	notProvided := func(dataType string) *regexp.Regexp {
+		return regexp.MustCompile(`(?s)Codat data type not provided by the platform.*` +
+			wordsRE(fmt.Sprintf("Codat cannot sync %s for company %s: its platform (Expense Sandbox) does not provide that data type.", dataType, company.ID)).String())
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// The catalogue says Expense Sandbox reads no invoices.
+				PreConfig:   env.Emulator.ResetRequestCounts,
+				Config:      syncOfConfig(env, company.ID, "invoices"),
+				PlanOnly:    true,
+				ExpectError: notProvided("invoices"),
+			},
+			{
+				// It does not list journalEntries: Codat's 404 at apply.
+				Config:      syncOfConfig(env, company.ID, "journalEntries"),
+				ExpectError: notProvided("journalEntries"),
+			},
+		},
+	})
+	expectRouteCount(t, env, routeQueueDataType, 1)
 }
 
 // TestDataSyncSchemaDescribed: every attribute, nested ones included, has a

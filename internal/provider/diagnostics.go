@@ -260,6 +260,14 @@ func failedDetail(companyID string, failed []codat.PullOperation, caller syncCal
 	return b.String()
 }
 
+// unsupportedDetail says which data type the company's platforms do not
+// provide, and what to do.
+func unsupportedDetail(companyID string, u codat.UnsupportedDataType) string {
+	return fmt.Sprintf("Codat cannot sync %s for company %s: its platform (%s) does not provide that data type. "+
+		"Remove it from data_types, or set connection_id to a Linked connection whose platform provides it "+
+		"(Codat's integrations catalogue, GET /integrations, lists what each platform provides in its datatypeFeatures).", u.DataType, companyID, u.Platforms)
+}
+
 // queueProblem explains a failed queue request. A 400 most often means the
 // business has not authorised a connection yet: one more request (made only
 // on this error path) reads the company to say which link it must open.
@@ -269,6 +277,9 @@ func queueProblem(ctx context.Context, client *codat.Client, companyID, connecti
 		what = dataType
 	}
 	summary = "Could not queue a Codat sync of " + what
+	if refused, ok := codat.AsUnsupportedDataType(err); ok {
+		return "Codat data type not provided by the platform", unsupportedDetail(companyID, refused) + " " + codatAnswer(err)
+	}
 	if !codat.IsBadRequest(err) && !codat.IsNotFound(err) {
 		return summary, apiErrorDetail(err)
 	}

@@ -90,7 +90,7 @@ output "invoices_status" {
 		if schedule == "" {
 			return nil
 		}
-		settings, err := env.Client.GetCompanySyncSettings(env.ctx(t), companyID)
+		settings, err := env.Client.CompanySettings(env.ctx(t), companyID)
 		if err != nil {
 			return err
 		}

@@ -74,7 +74,9 @@ func (r *profileSyncSettingsResource) Read(ctx context.Context, req resource.Rea
 
 	prior, keys, imported := readSelection(ctx, state.DataTypes, req, resp)
 	if imported != nil {
-		if id := state.ID.ValueString(); id != profileImportID && !strings.EqualFold(id, profile.ClientID) {
+		// Codat may leave clientId out (the spec does not require it in the
+		// answer): then any id is taken to be this client's.
+		if id := state.ID.ValueString(); id != profileImportID && profile.ClientID != "" && !strings.EqualFold(id, profile.ClientID) {
 			resp.Diagnostics.AddError("Not this client's profile",
 				fmt.Sprintf("The import id %q is neither %q nor the id of the Codat client this API key belongs to (%s). Import with %q, or with %s.", id, profileImportID, profile.ClientID, profileImportID, profile.ClientID))
 			return

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -77,7 +78,7 @@ func TestAccProfileSyncSettings_lifecycle(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(profileAddr, tfjsonpath.New("id"), knownvalue.StringExact(original.ClientID)),
+					statecheck.ExpectKnownValue(profileAddr, tfjsonpath.New("id"), knownvalue.StringExact(cmp.Or(original.ClientID, profileImportID))),
 					statecheck.ExpectKnownValue(profileAddr, tfjsonpath.New("data_types"), knownvalue.MapExact(map[string]knownvalue.Check{
 						"invoices":     settingState{every: "hourly", fetch: true, order: 14, from: knownvalue.Null(), window: knownvalue.Int64Exact(24), months: knownvalue.Null()}.check(),
 						"balanceSheet": settingState{every: "weekly", fetch: true, order: 1, from: knownvalue.Null(), window: knownvalue.Int64Exact(24), months: knownvalue.Int64Exact(6)}.check(),
@@ -89,12 +90,16 @@ func TestAccProfileSyncSettings_lifecycle(t *testing.T) {
 						"balanceSheet": settingsLike(defaults, "balanceSheet", func(s *codat.SyncSetting) { s.SyncSchedule, s.MonthsToSync = 168, ip(6) }),
 					}),
 					func(*terraform.State) error {
-						got, err := env.Client.GetCompanySyncSettings(env.ctx(t), follower.ID)
+						got, err := env.Client.CompanySettings(env.ctx(t), follower.ID)
 						if err != nil {
 							return err
 						}
-						if got.OverridesDefaults || codat.SettingsByType(got.Settings)["invoices"].SyncSchedule != 1 {
-							return fmt.Errorf("a company on the defaults does not see the new profile: %+v", got)
+						applied, err := env.Client.AppliedCompanySettings(env.ctx(t), follower.ID)
+						if err != nil {
+							return err
+						}
+						if got.OverridesDefaults || codat.SettingsByType(applied)["invoices"].SyncSchedule != 1 {
+							return fmt.Errorf("a company on the defaults does not see the new profile: %+v, applied %+v", got, codat.SettingsByType(applied)["invoices"])
 						}
 						return nil
 					},
@@ -109,7 +114,7 @@ func TestAccProfileSyncSettings_lifecycle(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(profileAddr, plancheck.ResourceActionUpdate),
 						plancheck.ExpectKnownValue(profileAddr, dataTypePath("commerce-orders", "sync_from_window_months"), knownvalue.Null()),
-						plancheck.ExpectKnownValue(profileAddr, tfjsonpath.New("id"), knownvalue.StringExact(original.ClientID)),
+						plancheck.ExpectKnownValue(profileAddr, tfjsonpath.New("id"), knownvalue.StringExact(cmp.Or(original.ClientID, profileImportID))),
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -154,7 +159,7 @@ func TestAccProfileSyncSettings_lifecycle(t *testing.T) {
 			{
 				ResourceName:      profileAddr,
 				ImportState:       true,
-				ImportStateId:     original.ClientID + ":invoices,commerce-orders",
+				ImportStateId:     cmp.Or(original.ClientID, profileImportID) + ":invoices,commerce-orders", // the client id, unless Codat leaves it out
 				ImportStateVerify: true,
 			},
 			{
@@ -176,6 +181,8 @@ func TestAccProfileSyncSettings_lifecycle(t *testing.T) {
 				},
 			},
 			{
+				// Told apart only when Codat's answer has the client id.
+				SkipFunc:      func() (bool, error) { return original.ClientID == "", nil },
 				ResourceName:  profileAddr,
 				ImportState:   true,
 				ImportStateId: "8a210b68-6988-11ed-a1eb-0242ac120002:invoices",

@@ -15,8 +15,9 @@ import (
 )
 
 var (
-	_ action.Action              = (*queueSyncAction)(nil)
-	_ action.ActionWithConfigure = (*queueSyncAction)(nil)
+	_ action.Action               = (*queueSyncAction)(nil)
+	_ action.ActionWithConfigure  = (*queueSyncAction)(nil)
+	_ action.ActionWithModifyPlan = (*queueSyncAction)(nil)
 )
 
 // NewQueueSyncAction is the codat_queue_sync action (Terraform 1.14+): an
@@ -87,6 +88,19 @@ func (a *queueSyncAction) Schema(_ context.Context, _ action.SchemaRequest, resp
 			},
 		},
 	}
+}
+
+// ModifyPlan fails the plan for a data type the company's platforms cannot
+// read, as codat_data_sync's does (checkDataTypesProvided).
+func (a *queueSyncAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
+	if a.data == nil {
+		return
+	}
+	var config queueSyncModel
+	if resp.Diagnostics.Append(req.Config.Get(ctx, &config)...); resp.Diagnostics.HasError() {
+		return
+	}
+	checkDataTypesProvided(ctx, a.data, config.CompanyID, config.ConnectionID, config.DataTypes, &resp.Diagnostics)
 }
 
 // Invoke runs the sync codat_data_sync's create runs, reporting what it

@@ -23,6 +23,17 @@ func queueSyncBlock(body string) string {
 	return "action \"codat_queue_sync\" \"sync\" {\n  config {\n" + body + "\n  }\n}\n"
 }
 
+// triggerOnCreate is a terraform_data whose creation runs the action "sync".
+const triggerOnCreate = `resource "terraform_data" "trigger" {
+  lifecycle {
+    action_trigger {
+      events  = [after_create]
+      actions = [action.codat_queue_sync.sync]
+    }
+  }
+}
+`
+
 // pullsOf are the company's pulls of dataType, from its history.
 func pullsOf(t *testing.T, env *testEnv, companyID, dataType string) []codat.PullOperation {
 	t.Helper()
@@ -117,7 +128,7 @@ func TestAccQueueSync_followsPullInProgress(t *testing.T) {
 				ProtoV6ProviderFactories: featureProviderFactories,
 				Steps: []resource.TestStep{{
 					PreConfig: emu.ResetRequestCounts,
-					Config: env.providerBlock() + "resource \"terraform_data\" \"trigger\" {\n  lifecycle {\n    action_trigger {\n      events  = [after_create]\n      actions = [action.codat_queue_sync.sync]\n    }\n  }\n}\n" +
+					Config: env.providerBlock() + triggerOnCreate +
 						queueSyncBlock(fmt.Sprintf("    company_id = %q\n    data_types = [\"invoices\"]", company.ID)),
 				}},
 			})
@@ -170,4 +181,31 @@ func TestAccQueueSync_invoke(t *testing.T) {
 	if res.ExitCode == 0 || !messageRE("Codat company not linked yet").MatchString(res.Output) || !strings.Contains(res.Output, conn.LinkURL) {
 		t.Errorf("invoking the action for a company not linked yet:\n%s", res)
 	}
+}
+
+// TestAccQueueSync_unsupportedDataType: a data type the company's platform
+// does not provide fails the plan, as for codat_data_sync, naming the data
+// type and the platform, and nothing is queued.
+func TestAccQueueSync_unsupportedDataType(t *testing.T) {
+	requireCLI(t, featureActions)
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	ids, err := env.Emulator.Seed(emulator.SeedCompany{Name: "Expense test", Connections: []emulator.SeedConnection{{PlatformKey: "xpns", Status: codat.StatusLinked}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Emulator.ResetRequestCounts()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: featureProviderFactories,
+		Steps: []resource.TestStep{{
+			// Terraform plans an action only where it runs: here, after
+			// terraform_data is created.
+			Config:   env.providerBlock() + triggerOnCreate + queueSyncBlock(fmt.Sprintf("    company_id = %q\n    data_types = [\"invoices\"]", ids[0])),
+			PlanOnly: true,
+			ExpectError: regexp.MustCompile(`(?s)Codat data type not provided by the platform.*` +
+				wordsRE(fmt.Sprintf("Codat cannot sync invoices for company %s: its platform (Expense Sandbox) does not provide that data type.", ids[0])).String()),
+		}},
+	})
+	expectRouteCount(t, env, routeQueueDataType, 0)
 }

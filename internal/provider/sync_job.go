@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/codat-community/terraform-provider-codat/internal/codat"
 )
@@ -121,6 +123,34 @@ func (j syncJob) queueAll(ctx context.Context, client *codat.Client, run *codat.
 		return true, false
 	}
 	return true, true
+}
+
+// checkDataTypesProvided fails a plan that asks for a data type the
+// catalogue says none of the company's platforms (or the connection's) can
+// read, which Codat would refuse with 404 at apply: one request for the
+// company, and the catalogue once per run. Unknown values, a catalogue that
+// does not say, or a read that fails let the plan go on; apply then reports
+// what Codat answers.
+func checkDataTypesProvided(ctx context.Context, data *providerData, companyID, connectionID types.String, dataTypes types.Set, diags *diag.Diagnostics) {
+	if companyID.IsUnknown() || connectionID.IsUnknown() || dataTypes.IsNull() || dataTypes.IsUnknown() {
+		return
+	}
+	var names []string
+	if diags.Append(dataTypes.ElementsAs(ctx, &names, false)...); diags.HasError() {
+		return
+	}
+	company, err := data.client.GetCompany(ctx, companyID.ValueString())
+	if err != nil {
+		return
+	}
+	unread, err := data.catalogue.UnreadDataTypes(ctx, codat.QueueConnections(company, connectionID.ValueString()), names)
+	if err != nil {
+		return
+	}
+	for _, u := range unread {
+		diags.AddAttributeError(path.Root("data_types"), "Codat data type not provided by the platform",
+			unsupportedDetail(companyID.ValueString(), u)+" (Codat's integrations catalogue says so; nothing was queued.)")
+	}
 }
 
 func earlier(a, b time.Time) time.Time {

@@ -77,7 +77,7 @@ func (r *syncScheduleResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	id := state.CompanyID.ValueString()
 	resp.Diagnostics.Append(syncScheduleIdentity.set(ctx, resp.Identity, id)...)
-	cur, err := client.GetCompanySyncSettings(ctx, id)
+	cur, err := client.CompanySettings(ctx, id)
 	if codat.IsNotFound(err) {
 		// The company was deleted, and its schedule with it.
 		resp.State.RemoveResource(ctx)

@@ -100,14 +100,22 @@ func describeSetting(s codat.SyncSetting) string {
 // checkCompanySettings checks the company's settings at Codat.
 func checkCompanySettings(t *testing.T, env *testEnv, companyID string, overrides bool, unchanged []codat.SyncSetting, changed map[string]codat.SyncSetting) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		got, err := env.Client.GetCompanySyncSettings(env.ctx(t), companyID)
+		got, err := env.Client.CompanySettings(env.ctx(t), companyID)
 		if err != nil {
 			return err
 		}
 		if got.OverridesDefaults != overrides {
 			return fmt.Errorf("overridesDefaults at Codat = %t, want %t", got.OverridesDefaults, overrides)
 		}
-		return checkSettings(got.Settings, unchanged, changed)
+		settings := got.Settings
+		if !overrides {
+			// On the defaults: what Codat applies (a company whose own
+			// settings were never set may have none to show).
+			if settings, err = env.Client.AppliedCompanySettings(env.ctx(t), companyID); err != nil {
+				return err
+			}
+		}
+		return checkSettings(settings, unchanged, changed)
 	}
 }
 
@@ -192,7 +200,7 @@ func TestAccSyncSchedule_lifecycle(t *testing.T) {
 	var afterCreate, afterUpdate []codat.SyncSetting
 	snapshot := func(into *[]codat.SyncSetting) resource.TestCheckFunc {
 		return func(*terraform.State) error {
-			got, err := env.Client.GetCompanySyncSettings(env.ctx(t), company.ID)
+			got, err := env.Client.CompanySettings(env.ctx(t), company.ID)
 			if err == nil {
 				*into = got.Settings
 			}

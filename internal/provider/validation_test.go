@@ -69,7 +69,7 @@ func invalidConfigs() map[string][]invalidConfig {
 			companyCase("temporary name characters", `temporary_name = "Lead #42"`, `temporary_name`, `"Lead #42" contains "#"`),
 			companyCase("empty description", "name = \"Acme\"\n  description = \"\"", `description`, `string length must be at least 1`),
 			companyCase("ten tags", tags(10), `tags`, `tags has 10 tags, but at most 9 can be set: Codat allows 10 per company, and Terraform writes one of its own`),
-			companyCase("reserved tag", "name = \"Acme\"\n  tags = { terraform-codat-create = \"x\" }", `tags`, `must not use the key "terraform-codat-create"`),
+			companyCase("reserved tag", "name = \"Acme\"\n  tags = { terraform_codat_create = \"x\" }", `tags`, `must not use the key "terraform_codat_create"`),
 			companyCase("long tag key", "name = \"Acme\"\n  tags = { "+strings.Repeat("k", 28)+" = \"v\" }", `tags`, `UTF-8 character count must be between 1 and 27`),
 			companyCase("tag key with a line break", "name = \"Acme\"\n  tags = { \"a\\nb\" = \"v\" }", `tags`, `must not contain line breaks`),
 			companyCase("long tag value", "name = \"Acme\"\n  tags = { k = \""+strings.Repeat("v", 101)+"\" }", `tags`, `UTF-8 character count must be at most 100`),
