@@ -3,6 +3,7 @@ package emulator
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/codat-community/terraform-provider-codat/internal/codat"
 )
@@ -14,6 +15,10 @@ type SeedCompany struct {
 	Name        string
 	Description string
 	Tags        map[string]string
+	// Created is when it was made, by the emulator's clock; zero means now.
+	// A company made before the list delay (CompanyListDelay) is listed at
+	// once, as companies a client has had for a while are.
+	Created time.Time
 	// Connections are made in this order, each to an enabled platform.
 	Connections []SeedConnection
 }
@@ -41,6 +46,9 @@ func (s *store) seed(companies []SeedCompany) ([]string, error) {
 	ids := make([]string, 0, len(companies))
 	for i, sc := range companies {
 		c, err := s.addCompanyLocked(codat.CompanyRequest{Name: sc.Name, Description: sc.Description, Tags: sc.Tags})
+		if err == nil && !sc.Created.IsZero() {
+			c.Created = sc.Created.UTC()
+		}
 		if err == nil {
 			err = s.seedConnectionsLocked(c, sc.Connections)
 		}

@@ -3,6 +3,7 @@ package emulator
 import (
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/codat-community/terraform-provider-codat/internal/codat"
 )
@@ -55,5 +56,23 @@ func TestSeedChecksLikeTheAPI(t *testing.T) {
 	}
 	if page := decode[codat.Page[codat.Company]](t, h.do("GET", "/companies", nil)); page.TotalResults != 0 {
 		t.Errorf("refused seeds left %d companies", page.TotalResults)
+	}
+}
+
+// A company seeded as made earlier is listed at once under the list delay;
+// one made now waits it out, as a new company does.
+func TestSeedCreatedEarlier(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, func(o *Options) { o.Behaviours = []Behaviour{CompanyListDelay} })
+	ids, err := h.emu.Seed(
+		SeedCompany{Name: "Long Standing Ltd", Created: h.clock.Now().Add(-24 * time.Hour)},
+		SeedCompany{Name: "Brand New Ltd"},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := decode[codat.Page[codat.Company]](t, h.do("GET", "/companies", nil))
+	if page.TotalResults != 1 || page.Results[0].ID != ids[0] || page.Results[0].Created != "2026-11-26T11:16:54Z" {
+		t.Errorf("under the list delay, GET /companies listed %+v, want only the company made a day earlier", page.Results)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -24,7 +25,8 @@ const adoptionCompanies = 6000
 
 // seedAdoptionCompanies gives the emulator adoptionCompanies companies, as
 // a client that has used Codat for years might have, and returns their ids
-// in order. Company i is "Adopted Company <i>", tagged region=uk or us and
+// in order. They were made a day ago (so a company list that lags behind
+// creates, CompanyListDelay, shows them). Company i is "Adopted Company <i>", tagged region=uk or us and
 // team=lending for every 100th (60 in all), else team=sales; one in three
 // has a Linked Xero connection, one in three a PendingAuth QuickBooks
 // Online one, and the rest none.
@@ -33,7 +35,8 @@ func seedAdoptionCompanies(t *testing.T, env *testEnv) []string {
 	env.requireEmulator(t)
 	seeds := make([]emulator.SeedCompany, adoptionCompanies)
 	for i := range seeds {
-		s := emulator.SeedCompany{Name: fmt.Sprintf("Adopted Company %04d", i), Tags: map[string]string{"region": "uk", "team": "sales"}}
+		s := emulator.SeedCompany{Name: fmt.Sprintf("Adopted Company %04d", i), Tags: map[string]string{"region": "uk", "team": "sales"},
+			Created: time.Now().Add(-24 * time.Hour)}
 		if i%2 == 1 {
 			s.Tags["region"] = "us"
 		}

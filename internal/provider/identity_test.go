@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"regexp"
 	"testing"
 
@@ -78,15 +79,16 @@ func TestAccIdentity_syncSchedule(t *testing.T) {
 }
 
 // TestAccIdentity_profileSyncSettings: the profile's identity is the client
-// id. Importing by it takes every data type of the profile, as the bare
-// import id "profile" does, so the plan then drops the ones the
-// configuration does not name.
+// id ("profile" where Codat leaves it out: sync-settings-sparse). Importing
+// by it takes every data type of the profile, as the bare import id
+// "profile" does, so the plan then drops the ones the configuration does
+// not name.
 func TestAccIdentity_profileSyncSettings(t *testing.T) {
 	requireCLI(t, featureIdentity)
 	t.Parallel()
 	env := newTestEnv(t)
 	env.requireEmulator(t)
-	clientID := profileSettings(t, env).ClientID
+	clientID := cmp.Or(profileSettings(t, env).ClientID, profileImportID)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: featureProviderFactories,
 		Steps: []resource.TestStep{
