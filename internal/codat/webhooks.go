@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -124,6 +125,43 @@ type WebhookConsumerRequest struct {
 	Disabled    bool     `json:"disabled"`
 	EventTypes  []string `json:"eventTypes"`
 	CompanyTags []string `json:"companyTags,omitempty"`
+}
+
+// CheckWebhookURL reports why s cannot be a consumer's URL: an absolute
+// https URL, or plain http to a loopback host (a receiver on this machine,
+// for the local emulator, which delivers there; Codat cannot reach one).
+func CheckWebhookURL(s string) error {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%q is not a URL", s)
+	case u.Host == "" || u.Hostname() == "":
+		return fmt.Errorf("%q has no host", s)
+	case u.User != nil:
+		return fmt.Errorf("%q must not contain user info", s)
+	case u.Scheme == "https":
+		return nil
+	case u.Scheme == "http" && isLoopbackHost(u.Hostname()):
+		return nil
+	case u.Scheme == "http":
+		return fmt.Errorf("%q must use https (plain http only to a loopback host, such as a local receiver for the emulator)", s)
+	}
+	return fmt.Errorf("%q must start with https://", s)
+}
+
+// Matches reports whether c is the consumer req creates: the same URL,
+// disabled flag, event types and company tags (in any order). It finds a
+// consumer whose create answer was lost.
+func (req WebhookConsumerRequest) Matches(c WebhookConsumer) bool {
+	return c.URL == req.URL && c.Disabled == req.Disabled &&
+		sameStrings(c.EventTypes, req.EventTypes) && sameStrings(c.CompanyTags, req.CompanyTags)
+}
+
+func sameStrings(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(slices.Compact(a), slices.Compact(b))
 }
 
 // ListWebhookConsumers returns every webhook consumer (list-webhook-consumers,
