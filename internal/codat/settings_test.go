@@ -240,3 +240,15 @@ func TestWebhookConsumerRules(t *testing.T) {
 		}
 	}
 }
+
+func TestWebhookEventTypeProblem(t *testing.T) {
+	if p := WebhookEventTypeProblem("read.completed"); p != "" {
+		t.Errorf("a known type: %s", p)
+	}
+	if p := WebhookEventTypeProblem("Company.Created"); !strings.Contains(p, `Did you mean "company.created"`) {
+		t.Errorf("Company.Created: %s", p)
+	}
+	if p := WebhookEventTypeProblem("DataSyncCompleted"); !strings.Contains(p, "is not an event type Codat sends") {
+		t.Errorf("a legacy rule name: %s", p)
+	}
+}

@@ -70,6 +70,16 @@ func IsWebhookEventType(s string) bool {
 	return false
 }
 
+// WebhookEventTypeProblem explains why name is not an event type Codat
+// sends, with the nearest ones, or returns "" when it is one.
+func WebhookEventTypeProblem(name string) string {
+	if IsWebhookEventType(name) {
+		return ""
+	}
+	return fmt.Sprintf("%q is not an event type Codat sends. Did you mean %s? Event types are case-sensitive; the catalogue is in the Codat docs (using-the-api/webhooks/event-types), and {dataType}.write.successful and .unsuccessful exist for each data type.",
+		name, strings.Join(nearestNames(WebhookEventTypes, name, 3), ", "))
+}
+
 // CheckCompanyTagFilter reports why s is not a consumer's company tag:
 // "key:value" (docs create-consumer.md: "Tags must be formatted as key-value
 // pairs separated by a colon"), at most 128 characters. The key is what

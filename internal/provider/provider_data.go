@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/codat-community/terraform-provider-codat/internal/codat"
 )
@@ -18,17 +19,19 @@ import (
 // providerData is what Configure hands to every resource and data source:
 // the one client, the integrations catalogue it reads at most once per run,
 // the run's company creates, and which resource manages which platform of
-// a company (connection_claims.go).
+// a company (connection_claims.go), and which manages each client-wide
+// setting (setting_claims.go).
 type providerData struct {
 	client    *codat.Client
 	catalogue *codat.Catalogue
 	creations *codat.Creations
 	claims    *connectionClaims
+	settings  *settingClaims
 }
 
 func newProviderData(client *codat.Client, timing codat.CreateTiming) *providerData {
 	return &providerData{client: client, catalogue: client.NewCatalogue(), creations: codat.NewCreations(client, timing),
-		claims: &connectionClaims{}}
+		claims: &connectionClaims{}, settings: &settingClaims{}}
 }
 
 // providerDataFrom does the nil check and type assertion that every
@@ -89,6 +92,19 @@ func (b *resourceBase) requirePlatform(ctx context.Context, platformKey string, 
 		addAPIError(diags, "Could not check platform_key against Codat's integrations", err)
 	}
 	return err == nil
+}
+
+// checkPlannedPlatform reports, at plan, a new platform key that Codat's
+// catalogue does not have or has disabled; a catalogue that cannot be read
+// now is checked again at apply (requirePlatform).
+func (b *resourceBase) checkPlannedPlatform(ctx context.Context, planned, prior types.String, diags *diag.Diagnostics) {
+	if planned.IsUnknown() || planned.Equal(prior) {
+		return
+	}
+	var problem *codat.PlatformError
+	if errors.As(b.data.catalogue.CheckPlatform(ctx, planned.ValueString()), &problem) {
+		addPlatformError(diags, "platform_key", problem, "")
+	}
 }
 
 // dataSourceBase is resourceBase for data sources.

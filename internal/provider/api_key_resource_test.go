@@ -1,0 +1,272 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/codat-community/terraform-provider-codat/internal/codat"
+	"github.com/codat-community/terraform-provider-codat/internal/emulator"
+)
+
+const (
+	apiKeyAddr        = "codat_api_key.test"
+	routeListAPIKeys  = "GET /apiKeys"
+	routeCreateAPIKey = "POST /apiKeys"
+	routeDeleteAPIKey = "DELETE /apiKeys/{apiKeyId}"
+)
+
+// apiKeyReadings are the emulator's two readings of GET /apiKeys: the
+// provider must work the same under both.
+var apiKeyReadings = map[string][]emulator.Behaviour{
+	"secrets listed":         nil,
+	"secrets on create only": {emulator.APIKeysListedWithoutSecrets},
+}
+
+func apiKeyConfig(env *testEnv, body string) string {
+	return env.providerBlock() + fmt.Sprintf("resource \"codat_api_key\" \"test\" {\n%s\n}\n", body)
+}
+
+// keyInState is the secret Terraform holds for the key.
+func keyInState(s *terraform.State) string {
+	return s.RootModule().Resources[apiKeyAddr].Primary.Attributes["key"]
+}
+
+// checkKeyWorks: the key in state authenticates with Codat.
+func checkKeyWorks(t *testing.T, env *testEnv) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		client, err := codat.New(codat.Config{BaseURL: env.BaseURL, APIKey: keyInState(s)})
+		if err != nil {
+			return err
+		}
+		_, err = client.ListAPIKeys(env.ctx(t))
+		return err
+	}
+}
+
+func apiKeysAtCodat(t *testing.T, env *testEnv) []codat.APIKey {
+	t.Helper()
+	keys, err := env.Client.ListAPIKeys(env.ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keys
+}
+
+func checkAPIKeyCount(t *testing.T, env *testEnv, n int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if keys := apiKeysAtCodat(t, env); len(keys) != n {
+			return fmt.Errorf("Codat has %d API keys, want %d", len(keys), n)
+		}
+		return nil
+	}
+}
+
+// TestAccAPIKey_lifecycle, under both readings: the key comes back once,
+// on create (one request), sensitive, and works; a second plan is empty; a
+// new name replaces the key; a key deleted at Codat is made again; import
+// takes the id and leaves the key null; destroy deletes.
+func TestAccAPIKey_lifecycle(t *testing.T) {
+	t.Parallel()
+	for reading, behaviours := range apiKeyReadings {
+		t.Run(reading, func(t *testing.T) {
+			t.Parallel()
+			env := newTestEnvWith(t, emulator.Options{Behaviours: behaviours})
+			env.requireEmulator(t)
+			var firstKey string
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProviderFactories,
+				CheckDestroy:             checkAPIKeyCount(t, env, 1),
+				Steps: []resource.TestStep{
+					{
+						PreConfig: env.Emulator.ResetRequestCounts,
+						Config:    apiKeyConfig(env, `  name = "invoice-processor"`),
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+						},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(apiKeyAddr, tfjsonpath.New("key"), knownvalue.StringRegexp(regexp.MustCompile(`^[A-Za-z0-9]{40}$`))),
+							statecheck.ExpectKnownValue(apiKeyAddr, tfjsonpath.New("name"), knownvalue.StringExact("invoice-processor")),
+							statecheck.ExpectSensitiveValue(apiKeyAddr, tfjsonpath.New("key")),
+						},
+						Check: resource.ComposeTestCheckFunc(
+							checkKeyWorks(t, env),
+							checkAPIKeyCount(t, env, 2),
+							checkRoutes(t, env, map[string]int{routeCreateAPIKey: 1}),
+							resource.TestCheckResourceAttrSet(apiKeyAddr, "created_date"),
+							func(s *terraform.State) error { firstKey = keyInState(s); return nil },
+						),
+					},
+					{
+						PreConfig: env.Emulator.ResetRequestCounts,
+						Config:    apiKeyConfig(env, `  name = "invoice-processor-2"`),
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(apiKeyAddr, plancheck.ResourceActionDestroyBeforeCreate)},
+						},
+						Check: resource.ComposeTestCheckFunc(
+							checkKeyWorks(t, env),
+							checkAPIKeyCount(t, env, 2),
+							// The old key had its secret in state: no list needed to delete it.
+							checkRoutes(t, env, map[string]int{routeCreateAPIKey: 1, routeDeleteAPIKey: 1}),
+							func(s *terraform.State) error {
+								if keyInState(s) == firstKey {
+									return fmt.Errorf("the key was not replaced")
+								}
+								return nil
+							},
+						),
+					},
+					{
+						// Revoked in the Portal: the refresh drops it, apply makes another.
+						PreConfig: func() {
+							for _, k := range apiKeysAtCodat(t, env)[1:] {
+								if err := env.Client.DeleteAPIKey(env.ctx(t), k.ID); err != nil {
+									t.Fatal(err)
+								}
+							}
+						},
+						Config: apiKeyConfig(env, `  name = "invoice-processor-2"`),
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(apiKeyAddr, plancheck.ResourceActionCreate)},
+						},
+						Check: checkKeyWorks(t, env),
+					},
+					{
+						ResourceName:            apiKeyAddr,
+						ImportState:             true,
+						ImportStateVerify:       true,
+						ImportStateVerifyIgnore: []string{"key"},
+						ImportStateCheck: func(states []*terraform.InstanceState) error {
+							if k, ok := states[0].Attributes["key"]; ok && k != "" {
+								return fmt.Errorf("an imported key has its secret in state")
+							}
+							return nil
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccAPIKey_refusesTheProvidersOwnKey: a key this configuration created
+// and then gave to the provider cannot be destroyed: the plan fails,
+// without a request to delete it, under both readings.
+func TestAccAPIKey_refusesTheProvidersOwnKey(t *testing.T) {
+	t.Parallel()
+	for reading, behaviours := range apiKeyReadings {
+		t.Run(reading, func(t *testing.T) {
+			t.Parallel()
+			env := newTestEnvWith(t, emulator.Options{Behaviours: behaviours})
+			env.requireEmulator(t)
+			// The step configurations are written before the key exists, so
+			// the provider reads it from a file the first step writes.
+			keyFile := filepath.Join(t.TempDir(), "key")
+			usingIt := func() string {
+				return fmt.Sprintf("provider \"codat\" {\n  base_url = %q\n  api_key  = file(%q)\n}\n", env.BaseURL, keyFile)
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProviderFactories,
+				Steps: []resource.TestStep{
+					{
+						Config: apiKeyConfig(env, `  name = "terraform"`),
+						Check:  func(s *terraform.State) error { return os.WriteFile(keyFile, []byte(keyInState(s)), 0o600) },
+					},
+					{
+						// The provider now uses the key; removing it from the
+						// configuration plans its destroy, which is refused.
+						PreConfig:   env.Emulator.ResetRequestCounts,
+						Config:      usingIt(),
+						PlanOnly:    true,
+						ExpectError: messageRE("Terraform would delete the API key it is using"),
+					},
+					{
+						// A new name would replace it: refused too.
+						Config:      usingIt() + apiKeyConfig(env, `  name = "terraform-renamed"`)[len(env.providerBlock()):],
+						PlanOnly:    true,
+						ExpectError: messageRE("is the key this provider configuration authenticates with"),
+					},
+					{
+						// Back to the start key, the key can go.
+						Config: env.providerBlock(),
+					},
+				},
+			})
+			expectRouteCount(t, env, routeCreateAPIKey, 0)
+		})
+	}
+}
+
+// TestAccAPIKey_refusesAnImportedOwnKey: the key the provider started with,
+// imported, cannot be destroyed. When Codat lists secrets the refresh
+// recognises it and the plan fails; when it does not, nothing can tell,
+// and Codat's own rule (the last key stays) is the error.
+func TestAccAPIKey_refusesAnImportedOwnKey(t *testing.T) {
+	t.Parallel()
+	for reading, behaviours := range apiKeyReadings {
+		t.Run(reading, func(t *testing.T) {
+			t.Parallel()
+			env := newTestEnvWith(t, emulator.Options{Behaviours: behaviours})
+			env.requireEmulator(t)
+			startID := apiKeysAtCodat(t, env)[0].ID
+			want := messageRE("Terraform would delete the API key it is using")
+			if behaviours != nil {
+				want = messageRE("Codat does not delete the last API key")
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProviderFactories,
+				Steps: []resource.TestStep{
+					{
+						Config: apiKeyConfig(env, "") + fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", apiKeyAddr, startID),
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(apiKeyAddr, tfjsonpath.New("key"), knownvalue.Null()),
+						},
+					},
+					{
+						// Recognised, the key fails the plan itself.
+						PreConfig:   env.Emulator.ResetRequestCounts,
+						Config:      env.providerBlock(),
+						PlanOnly:    behaviours == nil,
+						ExpectError: want,
+					},
+					{
+						Config: env.providerBlock() + fmt.Sprintf("removed {\n  from = %s\n  lifecycle {\n    destroy = false\n  }\n}\n", apiKeyAddr),
+					},
+				},
+			})
+			if behaviours == nil {
+				expectRouteCount(t, env, routeDeleteAPIKey, 0)
+			}
+			checkAPIKeyCount(t, env, 1)(nil)
+		})
+	}
+}
+
+// TestAccAPIKey_limit: the eleventh key is a clear error naming Codat's
+// limit.
+func TestAccAPIKey_limit(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	for range codat.MaxAPIKeys - 1 {
+		if _, err := env.Client.CreateAPIKey(env.ctx(t), "filler"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      apiKeyConfig(env, `  name = "eleventh"`),
+			ExpectError: messageRE("Codat allows 10 API keys per client, the one it made with the client included, and this client has them all"),
+		}},
+	})
+}
