@@ -94,7 +94,10 @@ func TestAccWebhookConsumer_lifecycle(t *testing.T) {
 					checkConsumers(t, env, 1, &codat.WebhookConsumerRequest{URL: "https://hooks.example.com/codat",
 						EventTypes: []string{"company.created", "connection.connected"}, CompanyTags: []string{"region:uk"}}),
 					checkRoutes(t, env, map[string]int{routeCreateConsumer: 1}),
-					func(s *terraform.State) error { firstID = s.RootModule().Resources[consumerAddr].Primary.ID; return nil },
+					func(s *terraform.State) error {
+						firstID = s.RootModule().Resources[consumerAddr].Primary.ID
+						return nil
+					},
 				),
 			},
 			{
