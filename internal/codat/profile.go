@@ -184,7 +184,8 @@ func (c *ProfileChange) Record(p *Profile, change ProfileChange) {
 	recordIf(&c.LogoURL, change.LogoURL, p.LogoURL)
 	recordIf(&c.IconURL, change.IconURL, p.IconURL)
 	recordIf(&c.RedirectURL, change.RedirectURL, p.RedirectURL)
-	recordIf(&c.WhiteListURLs, change.WhiteListURLs, slices.Clone(p.WhiteListURLs))
+	// Never nil, so that an empty list survives a JSON round trip.
+	recordIf(&c.WhiteListURLs, change.WhiteListURLs, append([]string{}, p.WhiteListURLs...))
 	recordIf(&c.ConfirmCompanyName, change.ConfirmCompanyName, p.ConfirmCompanyName)
 }
 

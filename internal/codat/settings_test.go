@@ -165,8 +165,7 @@ func TestUsesAPIKey(t *testing.T) {
 
 func TestProfileChangeRecordsWhatItReplaces(t *testing.T) {
 	str := func(s string) *string { return &s }
-	p := Profile{Name: "Before", RedirectURL: "https://r.example/{companyId}", LogoURL: "https://l.example/a.png",
-		WhiteListURLs: []string{"https://w.example"}}
+	p := Profile{Name: "Before", RedirectURL: "https://r.example/{companyId}", LogoURL: "https://l.example/a.png"}
 	original := p
 	var before ProfileChange
 	first := ProfileChange{Name: str("First"), WhiteListURLs: &[]string{}}
@@ -182,7 +181,17 @@ func TestProfileChangeRecordsWhatItReplaces(t *testing.T) {
 	if *before.Name != "Before" || *before.IconURL != "" || before.LogoURL != nil || before.RedirectURL != nil {
 		t.Fatalf("recorded %+v", before)
 	}
-	before.Apply(&p)
+	// What is recorded goes into private state as JSON and comes back.
+	data, err := json.Marshal(before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var decoded ProfileChange
+	if err := json.Unmarshal(data, &decoded); err != nil || decoded.WhiteListURLs == nil {
+		t.Fatalf("%s decoded as %+v (%v)", data, decoded, err)
+	}
+	decoded.Apply(&p)
+	p.WhiteListURLs = append([]string(nil), p.WhiteListURLs...)
 	if !reflect.DeepEqual(p, original) {
 		t.Errorf("restored %+v, want %+v", p, original)
 	}
