@@ -571,12 +571,15 @@ func importCommands(t *testing.T) {
 			t.Run(cmd, func(t *testing.T) {
 				t.Parallel()
 				var imported map[string][]string
-				if ids := uuidPattern.FindAllString(cmd, -1); len(ids) > 0 {
+				var settings []importTarget
+				if fields := strings.Fields(cmd); len(fields) == 4 && seededSetting(fields[2]) {
+					settings = append(settings, importTarget{to: fields[2], id: fields[3]})
+				} else if ids := uuidPattern.FindAllString(cmd, -1); len(ids) > 0 {
 					// The company, and the connection that follows it in a
 					// "<company id>/<connection id>".
 					imported = map[string][]string{strings.ToLower(ids[0]): ids[1:]}
 				}
-				srv := startEmulator(t, imported)
+				srv := startEmulator(t, imported, settings...)
 				work := copyConfig(t, filepath.Dir(file))
 				env := docEnv("TF_CLI_CONFIG_FILE="+cliConfig, "CODAT_BASE_URL="+srv.URL, "CODAT_API_KEY="+emulator.DefaultAPIKey,
 					"TF_CLI_ARGS_import=-no-color")
