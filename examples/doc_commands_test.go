@@ -107,6 +107,10 @@ var docCommands = map[string][]string{
 		"export CODAT_BASE_URL=http://127.0.0.1:8089 CODAT_API_KEY=codat-emulator-local-dev-key",          // indexEmulator
 		"export CODAT_API_KEY=...   # a sandbox client",                                                   // indexProbe
 	},
+	"templates/guides/client-as-code.md.tmpl": {
+		"export CODAT_API_KEY=...   # the sandbox client's key (Codat Portal, Developers > API keys)", // clientAsCodeGuide
+		"export CODAT_API_KEY=...   # the production client's key",                                    // clientAsCodeGuide
+	},
 	"templates/guides/onboarding-a-lending-applicant.md.tmpl": {
 		"terraform apply            # the company and three connections; prints the three links", // lendingGuide
 	},
@@ -176,6 +180,7 @@ func TestDocCommands(t *testing.T) {
 	t.Run("docs probe", indexProbe)
 	t.Run("onboarding guide", onboardingGuide)
 	t.Run("lending guide", lendingGuide)
+	t.Run("client as code guide", clientAsCodeGuide)
 	t.Run("import commands", importCommands)
 }
 
