@@ -103,6 +103,7 @@ func (r *svixReceiver) receive(w http.ResponseWriter, req *http.Request) {
 	r.arrived <- struct{}{}
 	if err != nil {
 		http.Error(w, "bad signature", http.StatusBadRequest)
+		return
 	}
 }
 

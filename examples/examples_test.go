@@ -247,7 +247,7 @@ func importedIDs(t *testing.T, dir string) map[string][]string {
 	ids := map[string][]string{}
 	for _, src := range tfSources(t, dir) {
 		for _, m := range importID.FindAllStringSubmatch(src, -1) {
-			if to := importTo.FindStringSubmatch(m[0]); to != nil && seededSetting(to[1]) {
+			if to := importTo.FindStringSubmatch(m[0]); len(to) == 3 && seededSetting(to[1]) {
 				continue
 			}
 			found := uuidPattern.FindAllString(m[1], -1)
@@ -372,6 +372,10 @@ func seededState(t *testing.T, imported map[string][]string, settings []importTa
 	return path
 }
 
+// seededSigningSecret is a made-up Svix secret: base64 of "seeded by the
+// examples test".
+const seededSigningSecret = "whsec_c2VlZGVkIGJ5IHRoZSBleGFtcGxlcyB0ZXN0" //nolint:gosec // G101: made up, see above
+
 // seededClient is the emulator's client-wide state holding each setting.
 func seededClient(settings []importTarget, created string) map[string]any {
 	var consumers, keys []any
@@ -380,7 +384,7 @@ func seededClient(settings []importTarget, created string) map[string]any {
 		switch kind, _, _ := strings.Cut(s.to, "."); kind {
 		case "codat_webhook_consumer":
 			consumers = append(consumers, map[string]any{"id": s.id, "url": "https://hooks.example.com/imported",
-				"eventTypes": []string{"company.created"}, "signingSecret": "whsec_c2VlZGVkIGJ5IHRoZSBleGFtcGxlcyB0ZXN0"})
+				"eventTypes": []string{"company.created"}, "signingSecret": seededSigningSecret})
 		case "codat_api_key":
 			keys = append(keys, map[string]any{"id": s.id, "name": "imported", "apiKey": strings.Repeat("k", 40), "created": created})
 		case "codat_custom_data_type":

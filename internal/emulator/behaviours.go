@@ -64,13 +64,13 @@ const (
 	// sets a new key. The spec's delete-api-key says "It is possible to
 	// delete the last remaining API key"; using-the-api/authentication.md
 	// says it is not, which is the default (409).
-	LastAPIKeyDeletable Behaviour = "last-api-key-deletable"
+	LastAPIKeyDeletable Behaviour = "last-api-key-deletable" //nolint:gosec // G101: a switch's name, not a credential
 	// APIKeysListedWithoutSecrets: GET /apiKeys lists ids, names and dates
 	// but no apiKey, so a key's secret is seen once, when it is created.
 	// The spec's list-api-keys example shows each apiKey, and
 	// using-the-api/authentication.md says keys can be viewed through the
 	// API (the default), but nothing promises it.
-	APIKeysListedWithoutSecrets Behaviour = "api-keys-listed-without-secrets"
+	APIKeysListedWithoutSecrets Behaviour = "api-keys-listed-without-secrets" //nolint:gosec // G101: a switch's name, not a credential
 )
 
 // ListDelay is how long, by the emulator's clock, a new company stays out

@@ -18,6 +18,9 @@ import (
 	"github.com/codat-community/terraform-provider-codat/internal/emulator"
 )
 
+// Names, not credentials.
+//
+//nolint:gosec // G101: see above
 const (
 	apiKeyAddr        = "codat_api_key.test"
 	routeListAPIKeys  = "GET /apiKeys"
@@ -246,7 +249,9 @@ func TestAccAPIKey_refusesAnImportedOwnKey(t *testing.T) {
 			if behaviours == nil {
 				expectRouteCount(t, env, routeDeleteAPIKey, 0)
 			}
-			checkAPIKeyCount(t, env, 1)(nil)
+			if err := checkAPIKeyCount(t, env, 1)(nil); err != nil {
+				t.Error(err)
+			}
 		})
 	}
 }

@@ -16,7 +16,6 @@ import (
 
 const (
 	corsAddr     = "codat_cors_settings.test"
-	routeGetCORS = "GET /corsSettings"
 	routeSetCORS = "POST /corsSettings"
 )
 

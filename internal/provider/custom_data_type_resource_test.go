@@ -17,7 +17,6 @@ import (
 
 const (
 	customAddr     = "codat_custom_data_type.test"
-	routeGetCustom = "GET /integrations/{platformKey}/dataTypes/custom/{customDataIdentifier}"
 	routePutCustom = "PUT /integrations/{platformKey}/dataTypes/custom/{customDataIdentifier}"
 )
 

@@ -17,7 +17,6 @@ import (
 
 const (
 	brandingAddr     = "codat_profile.test"
-	routeGetProfile  = "GET /profile"
 	routePutProfile  = "PUT /profile"
 	profileResConfig = "resource \"codat_profile\" \"test\" {\n%s\n}\n"
 )

@@ -17,7 +17,6 @@ import (
 
 const (
 	supplementalAddr     = "codat_supplemental_data_config.test"
-	routeGetSupplemental = "GET /integrations/{platformKey}/dataTypes/{dataType}/supplementalDataConfig"
 	routePutSupplemental = "PUT /integrations/{platformKey}/dataTypes/{dataType}/supplementalDataConfig"
 )
 

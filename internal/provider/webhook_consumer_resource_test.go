@@ -18,7 +18,6 @@ import (
 
 const (
 	consumerAddr          = "codat_webhook_consumer.test"
-	routeListConsumers    = "GET /webhooks"
 	routeCreateConsumer   = "POST /webhooks"
 	routeDeleteConsumer   = "DELETE /webhooks/{webhookId}"
 	consumerConfigPattern = "resource \"codat_webhook_consumer\" \"test\" {\n%s\n}\n"
