@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -57,7 +56,7 @@ func (r *corsSettingsResource) Schema(_ context.Context, _ resource.SchemaReques
 }
 
 // ModifyPlan claims the client's CORS settings, so a second resource for
-// them is an error (setting_claims.go).
+// them is an error (client_settings.go).
 func (r *corsSettingsResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
@@ -129,12 +128,7 @@ func (r *corsSettingsResource) Delete(ctx context.Context, req resource.DeleteRe
 }
 
 func (r *corsSettingsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID != corsImportID {
-		resp.Diagnostics.AddError("Invalid codat_cors_settings import id",
-			fmt.Sprintf("There is one list of allowed origins per Codat client: import it with the id %q, got %q.", corsImportID, req.ID))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), corsImportID)...)
+	r.importClientSetting(ctx, req, resp, corsImportID, "list of allowed origins")
 }
 
 // set sends the planned origins and records Codat's answer.

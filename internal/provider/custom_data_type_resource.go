@@ -4,13 +4,11 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -105,28 +103,11 @@ func (r *customDataTypeResource) Schema(_ context.Context, _ resource.SchemaRequ
 }
 
 // ModifyPlan checks a new platform against Codat's catalogue and claims the
-// platform and identifier, so a second resource for them is an error.
+// setting, so a second resource for it is an error.
 func (r *customDataTypeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil {
-		return
-	}
-	var plan, state customDataTypeModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if !req.State.Raw.IsNull() {
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	r.checkPlannedPlatform(ctx, plan.PlatformKey, state.PlatformKey, &resp.Diagnostics)
-	if plan.PlatformKey.IsUnknown() || plan.Identifier.IsUnknown() {
-		return
-	}
-	// A replacement is planned twice; only its second plan, the create, claims.
-	if replacing := !req.State.Raw.IsNull() && (!plan.PlatformKey.Equal(state.PlatformKey) || !plan.Identifier.Equal(state.Identifier)); !replacing {
-		resp.Diagnostics.Append(r.data.settings.claim(fmt.Sprintf("the custom data type %s of platform %s", plan.Identifier.ValueString(), plan.PlatformKey.ValueString()),
-			"codat_custom_data_type", path.Root("custom_data_identifier"))...)
-	}
+	r.planPlatformSetting(ctx, req, resp, "custom_data_identifier", func(platformKey, name string) string {
+		return fmt.Sprintf("the custom data type %s of platform %s", name, platformKey)
+	})
 }
 
 // Create checks the platform, records the configuration Codat has (if any)
@@ -217,15 +198,8 @@ func (r *customDataTypeResource) Delete(ctx context.Context, req resource.Delete
 
 // ImportState takes "<platform key>/<custom data identifier>".
 func (r *customDataTypeResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	platformKey, identifier, ok := strings.Cut(strings.TrimSpace(req.ID), "/")
-	if !ok || !codat.PlatformKeyPattern.MatchString(platformKey) || !customDataIdentifierPattern.MatchString(identifier) {
-		resp.Diagnostics.AddError("Invalid codat_custom_data_type import id",
-			fmt.Sprintf("Import expects <platform key>/<custom data identifier>, such as qhyg/qbo-cashflow-report, got %q.", req.ID))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), platformKey+"/"+identifier)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("platform_key"), platformKey)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("custom_data_identifier"), identifier)...)
+	r.importPlatformSetting(ctx, req, resp, "custom_data_identifier", customDataIdentifierPattern.MatchString,
+		"<platform key>/<custom data identifier>, such as qhyg/qbo-cashflow-report")
 }
 
 // configure sends the planned configuration and records Codat's answer.

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -97,7 +96,7 @@ func (r *profileResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 }
 
 // ModifyPlan claims the client's profile, so a second codat_profile is an
-// error (setting_claims.go).
+// error (client_settings.go).
 func (r *profileResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
@@ -144,12 +143,7 @@ func (r *profileResource) Delete(ctx context.Context, req resource.DeleteRequest
 }
 
 func (r *profileResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID != profileImportID {
-		resp.Diagnostics.AddError("Invalid codat_profile import id",
-			fmt.Sprintf("There is one profile per Codat client: import it with the id %q, got %q.", profileImportID, req.ID))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), profileImportID)...)
+	r.importClientSetting(ctx, req, resp, profileImportID, "profile")
 }
 
 // apply is Create and Update: the fields the configuration sets are

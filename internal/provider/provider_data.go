@@ -20,7 +20,7 @@ import (
 // the one client, the integrations catalogue it reads at most once per run,
 // the run's company creates, and which resource manages which platform of
 // a company (connection_claims.go), and which manages each client-wide
-// setting (setting_claims.go).
+// setting (client_settings.go).
 type providerData struct {
 	client    *codat.Client
 	catalogue *codat.Catalogue

@@ -109,28 +109,11 @@ func (r *supplementalDataConfigResource) Schema(_ context.Context, _ resource.Sc
 }
 
 // ModifyPlan checks a new platform against Codat's catalogue and claims the
-// platform and data type, so a second resource for them is an error.
+// setting, so a second resource for it is an error.
 func (r *supplementalDataConfigResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil {
-		return
-	}
-	var plan, state supplementalDataConfigModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if !req.State.Raw.IsNull() {
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	r.checkPlannedPlatform(ctx, plan.PlatformKey, state.PlatformKey, &resp.Diagnostics)
-	if plan.PlatformKey.IsUnknown() || plan.DataType.IsUnknown() {
-		return
-	}
-	// A replacement is planned twice; only its second plan, the create, claims.
-	if replacing := !req.State.Raw.IsNull() && (!plan.PlatformKey.Equal(state.PlatformKey) || !plan.DataType.Equal(state.DataType)); !replacing {
-		resp.Diagnostics.Append(r.data.settings.claim(fmt.Sprintf("the supplemental data of %s for platform %s", plan.DataType.ValueString(), plan.PlatformKey.ValueString()),
-			"codat_supplemental_data_config", path.Root("data_type"))...)
-	}
+	r.planPlatformSetting(ctx, req, resp, "data_type", func(platformKey, name string) string {
+		return fmt.Sprintf("the supplemental data of %s for platform %s", name, platformKey)
+	})
 }
 
 // Create checks the platform, then sets the planned sources by
@@ -209,17 +192,11 @@ func (r *supplementalDataConfigResource) Delete(ctx context.Context, req resourc
 // ImportState takes "<platform key>/<data type>"; Read brings in every
 // source.
 func (r *supplementalDataConfigResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	platformKey, dataType, ok := strings.Cut(strings.TrimSpace(req.ID), "/")
-	if !ok || !codat.PlatformKeyPattern.MatchString(platformKey) || !slices.Contains(codat.SupplementalDataTypes, dataType) {
-		resp.Diagnostics.AddError("Invalid codat_supplemental_data_config import id",
-			fmt.Sprintf("Import expects <platform key>/<data type>, such as gbol/suppliers, with one of Codat's data types that take supplemental data (%s); got %q.",
-				strings.Join(codat.SupplementalDataTypes, ", "), req.ID))
-		return
+	valid := func(dataType string) bool { return slices.Contains(codat.SupplementalDataTypes, dataType) }
+	if r.importPlatformSetting(ctx, req, resp, "data_type", valid, fmt.Sprintf(
+		"<platform key>/<data type>, such as gbol/suppliers, with one of Codat's data types that take supplemental data (%s)", strings.Join(codat.SupplementalDataTypes, ", "))) {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("sources"), types.MapNull(supplementalSourceType))...)
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), platformKey+"/"+dataType)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("platform_key"), platformKey)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("data_type"), dataType)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("sources"), types.MapNull(supplementalSourceType))...)
 }
 
 // merge is Create and Update: the planned sources set, the dropped ones put
