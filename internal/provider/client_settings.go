@@ -47,7 +47,7 @@ func (c *settingClaims) claim(setting, resourceType string, attribute path.Path)
 	}
 	var diags diag.Diagnostics
 	diags.AddAttributeError(attribute, "Two resources manage the same Codat setting",
-		fmt.Sprintf("Another %s in this configuration already manages %s. Codat keeps one per client, and each write replaces it whole, "+
+		fmt.Sprintf("Another %s in this configuration already manages %s. Codat keeps one of each per client, and each write replaces it whole, "+
 			"so two resources would undo each other's changes on every apply. Declare it once (for several environments, once per provider configuration, each with its own client's key). Nothing was changed at Codat.",
 			resourceType, setting))
 	return diags
