@@ -243,13 +243,13 @@ func TestFindSecrets(t *testing.T) {
 	}
 }
 
-// TestAccSecrets_createdAPIKey: the secret of a key codat_api_key creates
+// TestAccSecrets_neverLeakedCreatedKey: the secret of a key codat_api_key creates
 // is in state only as the sensitive attribute key, and nowhere in what
 // Terraform prints (apply, plan, a saved plan shown, a refresh Codat fails,
 // a replacement, destroy) or logs at TRACE, under both readings of GET
 // /apiKeys. (Terraform's JSON output and the saved plan file hold state
 // values in clear by design, so they are not searched for it.)
-func TestAccSecrets_createdAPIKey(t *testing.T) {
+func TestAccSecrets_neverLeakedCreatedKey(t *testing.T) {
 	t.Parallel()
 	for reading, behaviours := range apiKeyReadings {
 		t.Run(reading, func(t *testing.T) {
