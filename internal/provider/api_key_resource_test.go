@@ -28,11 +28,22 @@ const (
 	routeDeleteAPIKey = "DELETE /apiKeys/{apiKeyId}"
 )
 
-// apiKeyReadings are the emulator's two readings of GET /apiKeys: the
-// provider must work the same under both.
-var apiKeyReadings = map[string][]emulator.Behaviour{
-	"secrets listed":         nil,
-	"secrets on create only": {emulator.APIKeysListedWithoutSecrets},
+// underEachAPIKeyReading runs test in parallel against an emulator playing
+// each reading of GET /apiKeys: the provider must work under both. listed
+// is whether the list shows each key's secret.
+func underEachAPIKeyReading(t *testing.T, test func(t *testing.T, env *testEnv, listed bool)) {
+	readings := map[string][]emulator.Behaviour{
+		"secrets listed":         nil,
+		"secrets on create only": {emulator.APIKeysListedWithoutSecrets},
+	}
+	for reading, behaviours := range readings {
+		t.Run(reading, func(t *testing.T) {
+			t.Parallel()
+			env := newTestEnvWith(t, emulator.Options{Behaviours: behaviours})
+			env.requireEmulator(t)
+			test(t, env, behaviours == nil)
+		})
+	}
 }
 
 func apiKeyConfig(env *testEnv, body string) string {
@@ -80,85 +91,80 @@ func checkAPIKeyCount(t *testing.T, env *testEnv, n int) resource.TestCheckFunc 
 // takes the id and leaves the key null; destroy deletes.
 func TestAccAPIKey_lifecycle(t *testing.T) {
 	t.Parallel()
-	for reading, behaviours := range apiKeyReadings {
-		t.Run(reading, func(t *testing.T) {
-			t.Parallel()
-			env := newTestEnvWith(t, emulator.Options{Behaviours: behaviours})
-			env.requireEmulator(t)
-			var firstKey string
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProviderFactories,
-				CheckDestroy:             checkAPIKeyCount(t, env, 1),
-				Steps: []resource.TestStep{
-					{
-						PreConfig: env.Emulator.ResetRequestCounts,
-						Config:    apiKeyConfig(env, `  name = "invoice-processor"`),
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-						},
-						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectKnownValue(apiKeyAddr, tfjsonpath.New("key"), knownvalue.StringRegexp(regexp.MustCompile(`^[A-Za-z0-9]{40}$`))),
-							statecheck.ExpectKnownValue(apiKeyAddr, tfjsonpath.New("name"), knownvalue.StringExact("invoice-processor")),
-							statecheck.ExpectSensitiveValue(apiKeyAddr, tfjsonpath.New("key")),
-						},
-						Check: resource.ComposeTestCheckFunc(
-							checkKeyWorks(t, env),
-							checkAPIKeyCount(t, env, 2),
-							checkRoutes(t, env, map[string]int{routeCreateAPIKey: 1}),
-							resource.TestCheckResourceAttrSet(apiKeyAddr, "created_date"),
-							func(s *terraform.State) error { firstKey = keyInState(s); return nil },
-						),
+	underEachAPIKeyReading(t, func(t *testing.T, env *testEnv, listed bool) {
+		var firstKey string
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProviderFactories,
+			CheckDestroy:             checkAPIKeyCount(t, env, 1),
+			Steps: []resource.TestStep{
+				{
+					PreConfig: env.Emulator.ResetRequestCounts,
+					Config:    apiKeyConfig(env, `  name = "invoice-processor"`),
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 					},
-					{
-						PreConfig: env.Emulator.ResetRequestCounts,
-						Config:    apiKeyConfig(env, `  name = "invoice-processor-2"`),
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(apiKeyAddr, plancheck.ResourceActionDestroyBeforeCreate)},
-						},
-						Check: resource.ComposeTestCheckFunc(
-							checkKeyWorks(t, env),
-							checkAPIKeyCount(t, env, 2),
-							// The old key had its secret in state: no list needed to delete it.
-							checkRoutes(t, env, map[string]int{routeCreateAPIKey: 1, routeDeleteAPIKey: 1}),
-							func(s *terraform.State) error {
-								if keyInState(s) == firstKey {
-									return fmt.Errorf("the key was not replaced")
-								}
-								return nil
-							},
-						),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(apiKeyAddr, tfjsonpath.New("key"), knownvalue.StringRegexp(regexp.MustCompile(`^[A-Za-z0-9]{40}$`))),
+						statecheck.ExpectKnownValue(apiKeyAddr, tfjsonpath.New("name"), knownvalue.StringExact("invoice-processor")),
+						statecheck.ExpectSensitiveValue(apiKeyAddr, tfjsonpath.New("key")),
 					},
-					{
-						// Revoked in the Portal: the refresh drops it, apply makes another.
-						PreConfig: func() {
-							for _, k := range apiKeysAtCodat(t, env)[1:] {
-								if err := env.Client.DeleteAPIKey(env.ctx(t), k.ID); err != nil {
-									t.Fatal(err)
-								}
-							}
-						},
-						Config: apiKeyConfig(env, `  name = "invoice-processor-2"`),
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(apiKeyAddr, plancheck.ResourceActionCreate)},
-						},
-						Check: checkKeyWorks(t, env),
+					Check: resource.ComposeTestCheckFunc(
+						checkKeyWorks(t, env),
+						checkAPIKeyCount(t, env, 2),
+						checkRoutes(t, env, map[string]int{routeCreateAPIKey: 1}),
+						resource.TestCheckResourceAttrSet(apiKeyAddr, "created_date"),
+						func(s *terraform.State) error { firstKey = keyInState(s); return nil },
+					),
+				},
+				{
+					PreConfig: env.Emulator.ResetRequestCounts,
+					Config:    apiKeyConfig(env, `  name = "invoice-processor-2"`),
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(apiKeyAddr, plancheck.ResourceActionDestroyBeforeCreate)},
 					},
-					{
-						ResourceName:            apiKeyAddr,
-						ImportState:             true,
-						ImportStateVerify:       true,
-						ImportStateVerifyIgnore: []string{"key"},
-						ImportStateCheck: func(states []*terraform.InstanceState) error {
-							if k, ok := states[0].Attributes["key"]; ok && k != "" {
-								return fmt.Errorf("an imported key has its secret in state")
+					Check: resource.ComposeTestCheckFunc(
+						checkKeyWorks(t, env),
+						checkAPIKeyCount(t, env, 2),
+						// The old key had its secret in state: no list needed to delete it.
+						checkRoutes(t, env, map[string]int{routeCreateAPIKey: 1, routeDeleteAPIKey: 1}),
+						func(s *terraform.State) error {
+							if keyInState(s) == firstKey {
+								return fmt.Errorf("the key was not replaced")
 							}
 							return nil
 						},
+					),
+				},
+				{
+					// Revoked in the Portal: the refresh drops it, apply makes another.
+					PreConfig: func() {
+						for _, k := range apiKeysAtCodat(t, env)[1:] {
+							if err := env.Client.DeleteAPIKey(env.ctx(t), k.ID); err != nil {
+								t.Fatal(err)
+							}
+						}
+					},
+					Config: apiKeyConfig(env, `  name = "invoice-processor-2"`),
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(apiKeyAddr, plancheck.ResourceActionCreate)},
+					},
+					Check: checkKeyWorks(t, env),
+				},
+				{
+					ResourceName:            apiKeyAddr,
+					ImportState:             true,
+					ImportStateVerify:       true,
+					ImportStateVerifyIgnore: []string{"key"},
+					ImportStateCheck: func(states []*terraform.InstanceState) error {
+						if k, ok := states[0].Attributes["key"]; ok && k != "" {
+							return fmt.Errorf("an imported key has its secret in state")
+						}
+						return nil
 					},
 				},
-			})
+			},
 		})
-	}
+	})
 }
 
 // TestAccAPIKey_refusesTheProvidersOwnKey: a key this configuration created
@@ -166,47 +172,42 @@ func TestAccAPIKey_lifecycle(t *testing.T) {
 // without a request to delete it, under both readings.
 func TestAccAPIKey_refusesTheProvidersOwnKey(t *testing.T) {
 	t.Parallel()
-	for reading, behaviours := range apiKeyReadings {
-		t.Run(reading, func(t *testing.T) {
-			t.Parallel()
-			env := newTestEnvWith(t, emulator.Options{Behaviours: behaviours})
-			env.requireEmulator(t)
-			// The step configurations are written before the key exists, so
-			// the provider reads it from a file the first step writes.
-			keyFile := filepath.Join(t.TempDir(), "key")
-			usingIt := func() string {
-				return fmt.Sprintf("provider \"codat\" {\n  base_url = %q\n  api_key  = file(%q)\n}\n", env.BaseURL, keyFile)
-			}
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProviderFactories,
-				Steps: []resource.TestStep{
-					{
-						Config: apiKeyConfig(env, `  name = "terraform"`),
-						Check:  func(s *terraform.State) error { return os.WriteFile(keyFile, []byte(keyInState(s)), 0o600) },
-					},
-					{
-						// The provider now uses the key; removing it from the
-						// configuration plans its destroy, which is refused.
-						PreConfig:   env.Emulator.ResetRequestCounts,
-						Config:      usingIt(),
-						PlanOnly:    true,
-						ExpectError: messageRE("Terraform would delete the API key it is using"),
-					},
-					{
-						// A new name would replace it: refused too.
-						Config:      usingIt() + apiKeyConfig(env, `  name = "terraform-renamed"`)[len(env.providerBlock()):],
-						PlanOnly:    true,
-						ExpectError: messageRE("is the key this provider configuration authenticates with"),
-					},
-					{
-						// Back to the start key, the key can go.
-						Config: env.providerBlock(),
-					},
+	underEachAPIKeyReading(t, func(t *testing.T, env *testEnv, listed bool) {
+		// The step configurations are written before the key exists, so
+		// the provider reads it from a file the first step writes.
+		keyFile := filepath.Join(t.TempDir(), "key")
+		usingIt := func() string {
+			return fmt.Sprintf("provider \"codat\" {\n  base_url = %q\n  api_key  = file(%q)\n}\n", env.BaseURL, keyFile)
+		}
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProviderFactories,
+			Steps: []resource.TestStep{
+				{
+					Config: apiKeyConfig(env, `  name = "terraform"`),
+					Check:  func(s *terraform.State) error { return os.WriteFile(keyFile, []byte(keyInState(s)), 0o600) },
 				},
-			})
-			expectRouteCount(t, env, routeCreateAPIKey, 0)
+				{
+					// The provider now uses the key; removing it from the
+					// configuration plans its destroy, which is refused.
+					PreConfig:   env.Emulator.ResetRequestCounts,
+					Config:      usingIt(),
+					PlanOnly:    true,
+					ExpectError: messageRE("Terraform would delete the API key it is using"),
+				},
+				{
+					// A new name would replace it: refused too.
+					Config:      usingIt() + apiKeyConfig(env, `  name = "terraform-renamed"`)[len(env.providerBlock()):],
+					PlanOnly:    true,
+					ExpectError: messageRE("is the key this provider configuration authenticates with"),
+				},
+				{
+					// Back to the start key, the key can go.
+					Config: env.providerBlock(),
+				},
+			},
 		})
-	}
+		expectRouteCount(t, env, routeCreateAPIKey, 0)
+	})
 }
 
 // TestAccAPIKey_refusesAnImportedOwnKey: the key the provider started with,
@@ -216,74 +217,69 @@ func TestAccAPIKey_refusesTheProvidersOwnKey(t *testing.T) {
 // resource page says (a new key for the provider first), it goes.
 func TestAccAPIKey_refusesAnImportedOwnKey(t *testing.T) {
 	t.Parallel()
-	for reading, behaviours := range apiKeyReadings {
-		t.Run(reading, func(t *testing.T) {
-			t.Parallel()
-			env := newTestEnvWith(t, emulator.Options{Behaviours: behaviours})
-			env.requireEmulator(t)
-			startID := apiKeysAtCodat(t, env)[0].ID
-			want := messageRE("Terraform would delete the API key it is using")
-			if behaviours != nil {
-				want = messageRE("Codat does not delete the last API key")
-			}
-			imported := apiKeyConfig(env, "") + fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", apiKeyAddr, startID)
-			keyFile := filepath.Join(t.TempDir(), "key")
-			rotated := fmt.Sprintf("provider \"codat\" {\n  base_url = %q\n  api_key  = file(%q)\n}\n", env.BaseURL, keyFile) +
-				"resource \"codat_api_key\" \"test\" {}\n"
-			var newKey *codat.APIKey
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProviderFactories,
-				Steps: []resource.TestStep{
-					{
-						Config: imported,
-						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectKnownValue(apiKeyAddr, tfjsonpath.New("key"), knownvalue.Null()),
-						},
-					},
-					{
-						// Recognised, the key fails the plan itself.
-						PreConfig:   env.Emulator.ResetRequestCounts,
-						Config:      env.providerBlock(),
-						PlanOnly:    behaviours == nil,
-						ExpectError: want,
-					},
-					{
-						// The provider moves to a new key; the destroy after
-						// the last step deletes the old one.
-						PreConfig: func() {
-							// Refused at plan: no DELETE was sent. (Not recognised,
-							// the DELETE was sent and Codat refused it.)
-							if behaviours == nil {
-								expectRouteCount(t, env, routeDeleteAPIKey, 0)
-							} else {
-								expectRouteCount(t, env, routeDeleteAPIKey, 1)
-							}
-							k, err := env.Client.CreateAPIKey(env.ctx(t), "rotated")
-							if err == nil {
-								err = os.WriteFile(keyFile, []byte(k.Key), 0o600)
-							}
-							if err != nil {
-								t.Fatal(err)
-							}
-							newKey = k
-						},
-						Config: rotated,
+	underEachAPIKeyReading(t, func(t *testing.T, env *testEnv, listed bool) {
+		startID := apiKeysAtCodat(t, env)[0].ID
+		want := messageRE("Terraform would delete the API key it is using")
+		if !listed {
+			want = messageRE("Codat does not delete the last API key")
+		}
+		imported := apiKeyConfig(env, "") + fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", apiKeyAddr, startID)
+		keyFile := filepath.Join(t.TempDir(), "key")
+		rotated := fmt.Sprintf("provider \"codat\" {\n  base_url = %q\n  api_key  = file(%q)\n}\n", env.BaseURL, keyFile) +
+			"resource \"codat_api_key\" \"test\" {}\n"
+		var newKey *codat.APIKey
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProviderFactories,
+			Steps: []resource.TestStep{
+				{
+					Config: imported,
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(apiKeyAddr, tfjsonpath.New("key"), knownvalue.Null()),
 					},
 				},
-				CheckDestroy: func(*terraform.State) error {
-					client, err := codat.New(codat.Config{BaseURL: env.BaseURL, APIKey: newKey.Key})
-					if err != nil {
-						return err
-					}
-					keys, err := client.ListAPIKeys(env.ctx(t))
-					if err != nil || len(keys) != 1 || keys[0].ID != newKey.ID {
-						return fmt.Errorf("after destroy: keys %v, %v; want the new key alone", keys, err)
-					}
-					return nil
+				{
+					// Recognised, the key fails the plan itself.
+					PreConfig:   env.Emulator.ResetRequestCounts,
+					Config:      env.providerBlock(),
+					PlanOnly:    listed,
+					ExpectError: want,
 				},
-			})
+				{
+					// The provider moves to a new key; the destroy after
+					// the last step deletes the old one.
+					PreConfig: func() {
+						// Refused at plan: no DELETE was sent. (Not recognised,
+						// the DELETE was sent and Codat refused it.)
+						if listed {
+							expectRouteCount(t, env, routeDeleteAPIKey, 0)
+						} else {
+							expectRouteCount(t, env, routeDeleteAPIKey, 1)
+						}
+						k, err := env.Client.CreateAPIKey(env.ctx(t), "rotated")
+						if err == nil {
+							err = os.WriteFile(keyFile, []byte(k.Key), 0o600)
+						}
+						if err != nil {
+							t.Fatal(err)
+						}
+						newKey = k
+					},
+					Config: rotated,
+				},
+			},
+			CheckDestroy: func(*terraform.State) error {
+				client, err := codat.New(codat.Config{BaseURL: env.BaseURL, APIKey: newKey.Key})
+				if err != nil {
+					return err
+				}
+				keys, err := client.ListAPIKeys(env.ctx(t))
+				if err != nil || len(keys) != 1 || keys[0].ID != newKey.ID {
+					return fmt.Errorf("after destroy: keys %v, %v; want the new key alone", keys, err)
+				}
+				return nil
+			},
 		})
-	}
+	})
 }
 
 // TestAccAPIKey_limit: the eleventh key is a clear error naming Codat's

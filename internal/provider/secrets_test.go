@@ -251,56 +251,52 @@ func TestFindSecrets(t *testing.T) {
 // values in clear by design, so they are not searched for it.)
 func TestAccSecrets_neverLeakedCreatedKey(t *testing.T) {
 	t.Parallel()
-	for reading, behaviours := range apiKeyReadings {
-		t.Run(reading, func(t *testing.T) {
-			t.Parallel()
-			env := newTestEnvWith(t, emulator.Options{Behaviours: behaviours})
-			w := newCLIWorkdir(t, env, apiKeySecretConfig("svc"))
-			logPath := filepath.Join(w.dir, "terraform.log")
-			trace := []string{"TF_LOG=TRACE", "TF_LOG_PROVIDER=TRACE", "TF_LOG_PATH=" + logPath}
-			var outputs []cliResult
-			keep := func(res cliResult) { outputs = append(outputs, res) }
+	underEachAPIKeyReading(t, func(t *testing.T, env *testEnv, listed bool) {
+		w := newCLIWorkdir(t, env, apiKeySecretConfig("svc"))
+		logPath := filepath.Join(w.dir, "terraform.log")
+		trace := []string{"TF_LOG=TRACE", "TF_LOG_PROVIDER=TRACE", "TF_LOG_PATH=" + logPath}
+		var outputs []cliResult
+		keep := func(res cliResult) { outputs = append(outputs, res) }
 
-			keep(w.apply(trace))
-			created := stateAPIKeySecret(t, w)
-			keep(w.mustRun(trace, "plan", "-out=plan.bin", "-no-color", "-input=false"))
-			keep(w.mustRun(trace, "show", "-no-color", "plan.bin"))
-			keep(w.mustRun(trace, "show", "-no-color"))
-			if err := env.Emulator.ScriptFaults(emulator.ScriptedFault{Route: routeListAPIKeys, Status: 400}); err != nil {
-				t.Fatal(err)
-			}
-			if res := w.run(trace, "plan", "-no-color", "-input=false"); res.ExitCode == 0 {
-				t.Errorf("the plan with a failing refresh succeeded:\n%s", res)
-			} else {
-				keep(res)
-			}
-			if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(cliRequiredProviders+apiKeySecretConfig("svc-2")), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			keep(w.apply(trace))
-			replacement := stateAPIKeySecret(t, w)
-			keep(w.destroy(trace))
+		keep(w.apply(trace))
+		created := stateAPIKeySecret(t, w)
+		keep(w.mustRun(trace, "plan", "-out=plan.bin", "-no-color", "-input=false"))
+		keep(w.mustRun(trace, "show", "-no-color", "plan.bin"))
+		keep(w.mustRun(trace, "show", "-no-color"))
+		if err := env.Emulator.ScriptFaults(emulator.ScriptedFault{Route: routeListAPIKeys, Status: 400}); err != nil {
+			t.Fatal(err)
+		}
+		if res := w.run(trace, "plan", "-no-color", "-input=false"); res.ExitCode == 0 {
+			t.Errorf("the plan with a failing refresh succeeded:\n%s", res)
+		} else {
+			keep(res)
+		}
+		if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(cliRequiredProviders+apiKeySecretConfig("svc-2")), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		keep(w.apply(trace))
+		replacement := stateAPIKeySecret(t, w)
+		keep(w.destroy(trace))
 
-			var leaks []string
-			for _, res := range outputs {
-				leaks = append(leaks, findSecrets("output of terraform "+strings.Join(res.Args, " "), []byte(res.Output), created, replacement)...)
-			}
-			logData, err := os.ReadFile(logPath)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !strings.Contains(string(logData), "codat request") {
-				t.Error("the TRACE log has no provider request lines; the search would prove nothing")
-			}
-			leaks = append(leaks, findSecrets("terraform.log", logData, created, replacement)...)
-			for _, leak := range leaks {
-				t.Error(leak)
-			}
-			if !strings.Contains(outputs[0].Output, "(sensitive value)") && !strings.Contains(outputs[0].Output, "(sensitive)") {
-				t.Errorf("the apply does not show the key as sensitive:\n%s", outputs[0].Output)
-			}
-		})
-	}
+		var leaks []string
+		for _, res := range outputs {
+			leaks = append(leaks, findSecrets("output of terraform "+strings.Join(res.Args, " "), []byte(res.Output), created, replacement)...)
+		}
+		logData, err := os.ReadFile(logPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(logData), "codat request") {
+			t.Error("the TRACE log has no provider request lines; the search would prove nothing")
+		}
+		leaks = append(leaks, findSecrets("terraform.log", logData, created, replacement)...)
+		for _, leak := range leaks {
+			t.Error(leak)
+		}
+		if !strings.Contains(outputs[0].Output, "(sensitive value)") && !strings.Contains(outputs[0].Output, "(sensitive)") {
+			t.Errorf("the apply does not show the key as sensitive:\n%s", outputs[0].Output)
+		}
+	})
 }
 
 func apiKeySecretConfig(name string) string {
