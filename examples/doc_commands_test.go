@@ -114,6 +114,10 @@ var docCommands = map[string][]string{
 	"templates/guides/adopting-companies-with-terraform-query.md.tmpl": {
 		"terraform init", // queryGuide
 	},
+	"templates/guides/client-as-code.md.tmpl": {
+		"export CODAT_API_KEY=...   # the sandbox client's key (Codat Portal, Developers > API keys)", // clientAsCodeGuide
+		"export CODAT_API_KEY=...   # the production client's key",                                    // clientAsCodeGuide
+	},
 	"templates/guides/onboarding-a-lending-applicant.md.tmpl": {
 		"terraform apply            # the company and three connections; prints the three links", // lendingGuide
 	},
@@ -184,6 +188,7 @@ func TestDocCommands(t *testing.T) {
 	t.Run("onboarding guide", onboardingGuide)
 	t.Run("lending guide", lendingGuide)
 	t.Run("terraform query guide", queryGuide)
+	t.Run("client as code guide", clientAsCodeGuide)
 	t.Run("import commands", importCommands)
 }
 
@@ -637,12 +642,15 @@ func importCommands(t *testing.T) {
 			t.Run(cmd, func(t *testing.T) {
 				t.Parallel()
 				var imported map[string][]string
-				if ids := uuidPattern.FindAllString(cmd, -1); len(ids) > 0 {
+				var settings []importTarget
+				if fields := strings.Fields(cmd); len(fields) == 4 && seededSetting(fields[2]) {
+					settings = append(settings, importTarget{to: fields[2], id: fields[3]})
+				} else if ids := uuidPattern.FindAllString(cmd, -1); len(ids) > 0 {
 					// The company, and the connection that follows it in a
 					// "<company id>/<connection id>".
 					imported = map[string][]string{strings.ToLower(ids[0]): ids[1:]}
 				}
-				srv := startEmulator(t, imported)
+				srv := startEmulator(t, imported, settings...)
 				work := copyConfig(t, filepath.Dir(file))
 				leaveOutNewer(t, work, onPath)
 				env := docEnv("TF_CLI_CONFIG_FILE="+cliConfig, "CODAT_BASE_URL="+srv.URL, "CODAT_API_KEY="+emulator.DefaultAPIKey,

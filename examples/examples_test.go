@@ -83,7 +83,7 @@ func TestExamples(t *testing.T) {
 				t.Logf("validated only: variables %s have no default, so a plan needs input", strings.Join(missing, ", "))
 				return
 			}
-			srv := startEmulator(t, importedIDs(t, work))
+			srv := startEmulator(t, importedIDs(t, work), importedSettings(t, work)...)
 			env = append(env, "CODAT_BASE_URL="+srv.URL, "CODAT_API_KEY="+emulator.DefaultAPIKey)
 			plan := run(t, work, env, tf, "plan", "-no-color", "-input=false", "-lock=false")
 			t.Log(planSummary.FindString(plan))
@@ -296,6 +296,7 @@ var (
 	variableBlock = regexp.MustCompile(`(?m)^variable\s+"([^"]+)"\s*\{`)
 	defaultAttr   = regexp.MustCompile(`(?m)^\s*default\s*=`)
 	importID      = regexp.MustCompile(`(?s)\bimport\s*\{[^}]*?\bid\s*=\s*"([^"]*)"`)
+	importTo      = regexp.MustCompile(`(?s)\bimport\s*\{[^}]*?\bto\s*=\s*([\w.]+)[^}]*?\bid\s*=\s*"([^"]*)"`)
 	// importIdentity is an import block's identity; identityID one of its
 	// ids (or a list block's company_id).
 	importIdentity = regexp.MustCompile(`(?s)\bimport\s*\{[^}]*?\bidentity\s*=\s*\{([^}]*)\}`)
@@ -363,6 +364,9 @@ func importedIDs(t *testing.T, dir string) map[string][]string {
 		}
 		src = importIdentity.ReplaceAllString(src, "")
 		for _, m := range importID.FindAllStringSubmatch(src, -1) {
+			if to := importTo.FindStringSubmatch(m[0]); len(to) == 3 && seededSetting(to[1]) {
+				continue
+			}
 			found := uuidPattern.FindAllString(m[1], -1)
 			if len(found) == 0 {
 				continue
@@ -405,16 +409,42 @@ func tfSources(t *testing.T, dir, pattern string) []string {
 	return sources
 }
 
+// importTarget is what one import names: the resource address and its id.
+type importTarget struct{ to, id string }
+
+// seededSetting reports whether a resource address is of a client-wide
+// setting that must exist at the emulator before it can be imported (the
+// profile, CORS settings and supplemental data always exist).
+func seededSetting(address string) bool {
+	kind, _, _ := strings.Cut(address, ".")
+	return kind == "codat_webhook_consumer" || kind == "codat_api_key" || kind == "codat_custom_data_type"
+}
+
+// importedSettings are the import blocks of such settings.
+func importedSettings(t *testing.T, dir string) []importTarget {
+	t.Helper()
+	var out []importTarget
+	for _, src := range tfSources(t, dir, "*.tf") {
+		for _, m := range importTo.FindAllStringSubmatch(src, -1) {
+			if seededSetting(m[1]) {
+				out = append(out, importTarget{to: m[1], id: m[2]})
+			}
+		}
+	}
+	return out
+}
+
 // startEmulator serves an emulator whose state already holds a company for
 // each company id an import block names, with a Xero connection for each
-// connection id, so planning the import finds them. They go in through the
-// emulator's own -state file format, read back from a fresh emulator so the
-// test follows that format's changes.
-func startEmulator(t *testing.T, imported map[string][]string) *httptest.Server {
+// connection id, and each setting (webhook consumer, API key, custom data
+// type) an import of one names, so planning the import finds them. They go
+// in through the emulator's own -state file format, read back from a fresh
+// emulator so the test follows that format's changes.
+func startEmulator(t *testing.T, imported map[string][]string, settings ...importTarget) *httptest.Server {
 	t.Helper()
 	opts := emulator.Options{SyncStepDuration: emulator.NoSyncDelay}
-	if len(imported) > 0 {
-		opts.StatePath = seededState(t, imported)
+	if len(imported) > 0 || len(settings) > 0 {
+		opts.StatePath = seededState(t, imported, settings)
 	}
 	emu, err := emulator.Open(opts)
 	if err != nil {
@@ -425,7 +455,7 @@ func startEmulator(t *testing.T, imported map[string][]string) *httptest.Server 
 	return srv
 }
 
-func seededState(t *testing.T, imported map[string][]string) string {
+func seededState(t *testing.T, imported map[string][]string, settings []importTarget) string {
 	t.Helper()
 	fresh := emulator.New(emulator.Options{})
 	var state map[string]any
@@ -451,6 +481,9 @@ func seededState(t *testing.T, imported map[string][]string) string {
 		})
 	}
 	state["companies"] = companies
+	if len(settings) > 0 {
+		state["client"] = seededClient(settings, created)
+	}
 	body, err := json.Marshal(state)
 	if err != nil {
 		t.Fatal(err)
@@ -460,6 +493,28 @@ func seededState(t *testing.T, imported map[string][]string) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// seededSigningSecret is a made-up Svix secret: base64 of "seeded by the
+// examples test".
+const seededSigningSecret = "whsec_c2VlZGVkIGJ5IHRoZSBleGFtcGxlcyB0ZXN0" //nolint:gosec // G101: made up, see above
+
+// seededClient is the emulator's client-wide state holding each setting.
+func seededClient(settings []importTarget, created string) map[string]any {
+	var consumers, keys []any
+	custom := map[string]any{}
+	for _, s := range settings {
+		switch kind, _, _ := strings.Cut(s.to, "."); kind {
+		case "codat_webhook_consumer":
+			consumers = append(consumers, map[string]any{"id": s.id, "url": "https://hooks.example.com/imported",
+				"eventTypes": []string{"company.created"}, "signingSecret": seededSigningSecret})
+		case "codat_api_key":
+			keys = append(keys, map[string]any{"id": s.id, "name": "imported", "apiKey": strings.Repeat("k", 40), "created": created})
+		case "codat_custom_data_type":
+			custom[s.id] = map[string]any{"dataSource": "/imported", "keyBy": []string{"$.id"}}
+		}
+	}
+	return map[string]any{"webhookConsumers": consumers, "apiKeys": keys, "customDataTypes": custom}
 }
 
 // getJSON decodes what the emulator answers to GET path (with its API key).

@@ -12,7 +12,7 @@
 // sandbox platform) it also checks the pull history and queues two syncs on
 // that company; it changes nothing else there. Use a sandbox client: every
 // request counts against the daily quota, and the table ends with how many
-// were sent (about 11, 16 with -company).
+// were sent (about 12, 17 with -company).
 package main
 
 import (

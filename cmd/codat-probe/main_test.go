@@ -37,7 +37,7 @@ func TestRunCommand(t *testing.T) {
 	if err := run(context.Background(), []string{"-v"}, &stdout, &stderr, func(k string) string { return env[k] }); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"MATCHING SWITCHES", "-codat-behaviour=patch-tags-merge\n", "Requests sent: 11", "not checked: needs -company"} {
+	for _, want := range []string{"MATCHING SWITCHES", "-codat-behaviour=patch-tags-merge\n", "Requests sent: 12", "not checked: needs -company"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, stdout.String())
 		}

@@ -151,6 +151,9 @@ func (p *prober) checks(ctx context.Context) error {
 	if err := p.checkSyncSettings(ctx, company); err != nil {
 		return err
 	}
+	if err := p.checkAPIKeyList(ctx); err != nil {
+		return err
+	}
 	return p.checkLinkedCompany(ctx)
 }
 
@@ -400,6 +403,34 @@ func (p *prober) checkSyncSettings(ctx context.Context, company *codat.Company) 
 	return nil
 }
 
+// checkAPIKeyList lists the API keys and looks for their secrets, which it
+// never prints: the account's own key is always listed, so an empty apiKey
+// on every key means the list leaves them out.
+func (p *prober) checkAPIKeyList(ctx context.Context) error {
+	f := Finding{Question: "GET /apiKeys", Assumed: "each key with its apiKey"}
+	keys, err := p.Client.ListAPIKeys(ctx)
+	if err != nil {
+		return fmt.Errorf("listing the API keys: %w", err)
+	}
+	with := 0
+	for _, k := range keys {
+		if k.Key != "" {
+			with++
+		}
+	}
+	switch with {
+	case len(keys):
+		f.Observed, f.Matched = "each key with its apiKey", true
+	case 0:
+		f.Observed = "no apiKey"
+		f.Switches, f.Matched = []emulator.Behaviour{emulator.APIKeysListedWithoutSecrets}, true
+	default:
+		f.Observed = fmt.Sprintf("apiKey on %d of %d keys", with, len(keys))
+	}
+	p.add(f)
+	return nil
+}
+
 // checkLinkedCompany runs the checks that need pulls: the history query,
 // a data type the platform lacks, and queueing a data type twice.
 func (p *prober) checkLinkedCompany(ctx context.Context) error {
@@ -595,6 +626,11 @@ func (r *Report) Print(w io.Writer) {
 		names[i] = string(b)
 	}
 	_, _ = fmt.Fprintf(w, "\nEmulator switches matching this account: -codat-behaviour=%s\n", strings.Join(names, ","))
+	for _, info := range emulator.Behaviours() {
+		if info.NotProbed != "" {
+			_, _ = fmt.Fprintf(w, "Not probed: %s (%s)\n", info.Name, info.NotProbed)
+		}
+	}
 	if slices.ContainsFunc(r.Findings, func(f Finding) bool { return !f.Matched && !f.Skipped }) {
 		_, _ = fmt.Fprintln(w, "Some answers match no emulator reading: please report them at https://github.com/codat-community/terraform-provider-codat/issues")
 	}

@@ -20,10 +20,14 @@ func DataTypeProblem(name string) string {
 // nearestDataTypes ranks Codat's data types by edit distance to name, ignoring
 // case and the "banking-"/"commerce-" prefixes' hyphen, so "Invoice" and
 // "bankingAccounts" find invoices and banking-accounts.
-func nearestDataTypes(name string, n int) []string {
+func nearestDataTypes(name string, n int) []string { return nearestNames(DataTypes, name, n) }
+
+// nearestNames ranks names by edit distance to name, ignoring case and
+// hyphens, and quotes the first n.
+func nearestNames(names []string, name string, n int) []string {
 	fold := func(s string) string { return strings.ToLower(strings.ReplaceAll(s, "-", "")) }
 	target := fold(name)
-	ranked := slices.Clone(DataTypes)
+	ranked := slices.Clone(names)
 	sort.SliceStable(ranked, func(i, j int) bool {
 		return levenshtein(fold(ranked[i]), target) < levenshtein(fold(ranked[j]), target)
 	})

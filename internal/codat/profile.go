@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 )
@@ -151,4 +153,124 @@ func (c *Client) profileCall(ctx context.Context, cl call) (*Profile, error) {
 		return nil, err
 	}
 	return &out, nil
+}
+
+// ProfileChange is a change to some fields of the profile: a nil field is
+// left as Codat has it. It is also what a change replaced (Record), so that
+// applying that puts the profile back as it was.
+type ProfileChange struct {
+	Name               *string   `json:"name,omitempty"`
+	LogoURL            *string   `json:"logoUrl,omitempty"`
+	IconURL            *string   `json:"iconUrl,omitempty"`
+	RedirectURL        *string   `json:"redirectUrl,omitempty"`
+	WhiteListURLs      *[]string `json:"whiteListUrls,omitempty"`
+	ConfirmCompanyName *bool     `json:"confirmCompanyName,omitempty"`
+}
+
+// Apply sets the fields c sets.
+func (c ProfileChange) Apply(p *Profile) {
+	setIf(c.Name, &p.Name)
+	setIf(c.LogoURL, &p.LogoURL)
+	setIf(c.IconURL, &p.IconURL)
+	setIf(c.RedirectURL, &p.RedirectURL)
+	setIf(c.WhiteListURLs, &p.WhiteListURLs)
+	setIf(c.ConfirmCompanyName, &p.ConfirmCompanyName)
+}
+
+// Record adds to c p's value of each field that change sets and c has not
+// recorded yet: what to restore, once, after every change made since.
+func (c *ProfileChange) Record(p *Profile, change ProfileChange) {
+	recordIf(&c.Name, change.Name, p.Name)
+	recordIf(&c.LogoURL, change.LogoURL, p.LogoURL)
+	recordIf(&c.IconURL, change.IconURL, p.IconURL)
+	recordIf(&c.RedirectURL, change.RedirectURL, p.RedirectURL)
+	// Never nil, so that an empty list survives a JSON round trip.
+	recordIf(&c.WhiteListURLs, change.WhiteListURLs, append([]string{}, p.WhiteListURLs...))
+	recordIf(&c.ConfirmCompanyName, change.ConfirmCompanyName, p.ConfirmCompanyName)
+}
+
+func setIf[T any](change *T, field *T) {
+	if change != nil {
+		*field = *change
+	}
+}
+
+func recordIf[T any](recorded **T, change *T, current T) {
+	if change != nil && *recorded == nil {
+		*recorded = &current
+	}
+}
+
+// IsEmpty reports whether c sets no field.
+func (c ProfileChange) IsEmpty() bool { return c == ProfileChange{} }
+
+// ChangeProfile applies change to the profile by read-modify-write
+// (ModifyProfile: a GET, and a PUT unless nothing changes). When before is
+// not nil, Record adds to it what the change replaces; on an error, before
+// may hold values that were never replaced.
+func (c *Client) ChangeProfile(ctx context.Context, change ProfileChange, before *ProfileChange) (*Profile, error) {
+	return c.ModifyProfile(ctx, func(p *Profile) {
+		if before != nil {
+			before.Record(p, change)
+		}
+		change.Apply(p)
+	})
+}
+
+// CheckRedirectURL reports why s cannot be the profile's redirect URL: an
+// absolute http or https URL, in which Codat's parameters, in braces, may
+// stand anywhere ("https://bank.example/{companyId}?status={statusCode}";
+// docs auth-flow/customize/set-up-redirects.md).
+func CheckRedirectURL(s string) error {
+	filled, err := fillPlaceholders(s)
+	if err != nil {
+		return fmt.Errorf("%q %w", s, err)
+	}
+	return checkWebURL(s, filled)
+}
+
+// CheckWebURL reports why s is not an absolute http or https URL, as the
+// profile's logo, icon and allowed URLs must be.
+func CheckWebURL(s string) error { return checkWebURL(s, s) }
+
+func checkWebURL(s, parsed string) error {
+	u, err := url.Parse(parsed)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%q is not a URL", s)
+	case u.Scheme != "https" && u.Scheme != "http":
+		return fmt.Errorf("%q must start with https:// (or http://)", s)
+	case u.Host == "" || u.Hostname() == "":
+		return fmt.Errorf("%q has no host", s)
+	case strings.ContainsAny(s, " \t\r\n"):
+		return fmt.Errorf("%q contains white space", s)
+	}
+	return nil
+}
+
+// fillPlaceholders replaces each {name} with a letter, so the rest parses as
+// a URL, and reports unbalanced or empty braces.
+func fillPlaceholders(s string) (string, error) {
+	var b strings.Builder
+	for rest := s; rest != ""; {
+		open := strings.IndexAny(rest, "{}")
+		if open < 0 {
+			b.WriteString(rest)
+			break
+		}
+		if rest[open] == '}' {
+			return "", errors.New(`has a "}" without its "{"`)
+		}
+		end := strings.IndexAny(rest[open+1:], "{}")
+		if end < 0 || rest[open+1+end] == '{' {
+			return "", errors.New(`has a "{" without its "}"`)
+		}
+		if end == 0 {
+			return "", errors.New("has an empty parameter {}")
+		}
+		b.WriteString(rest[:open])
+		b.WriteString("x")
+		rest = rest[open+1+end+1:]
+	}
+	return b.String(), nil
 }

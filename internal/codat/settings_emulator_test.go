@@ -203,3 +203,35 @@ func TestEmulatorSupplementalAndCustomData(t *testing.T) {
 		t.Errorf("get answered %+v", got)
 	}
 }
+
+// TestMergeSupplementalDataConfig: the named sources change, the others
+// stay, what was replaced is recorded once, and merging it back restores
+// the configuration; nothing is sent when nothing changes.
+func TestMergeSupplementalDataConfig(t *testing.T) {
+	h := newEmulatorHarness(t, emulator.Options{})
+	ctx := context.Background()
+	theirs := codat.SupplementalDataSource{DataSource: "/Contacts", PullData: map[string]string{"bank": "BankAccountDetails"}}
+	original := map[string]codat.SupplementalDataSource{"theirs": theirs, "shared": {DataSource: "/Old", PushData: map[string]string{"a": "A"}}}
+	if err := h.client.SetSupplementalDataConfig(ctx, "gbol", "suppliers", original); err != nil {
+		t.Fatal(err)
+	}
+	before := map[string]*codat.SupplementalDataSource{}
+	mine := &codat.SupplementalDataSource{DataSource: "/New", PullData: map[string]string{"b": "B"}}
+	for range 2 { // the second merge changes nothing and records nothing new
+		h.emu.ResetRequestCounts()
+		sent := must(h.client.MergeSupplementalDataConfig(ctx, "gbol", "suppliers", map[string]*codat.SupplementalDataSource{"shared": mine, "added": mine}, before))(t)
+		if len(sent) != 3 || !reflect.DeepEqual(sent["theirs"], theirs) || !reflect.DeepEqual(sent["shared"], *mine) {
+			t.Fatalf("sent %+v", sent)
+		}
+	}
+	if n := h.emu.RequestCounts().Total; n != 1 {
+		t.Errorf("an unchanged merge sent %d requests, want the GET alone", n)
+	}
+	if len(before) != 2 || before["added"] != nil || !reflect.DeepEqual(*before["shared"], original["shared"]) {
+		t.Fatalf("before = %+v", before)
+	}
+	must(h.client.MergeSupplementalDataConfig(ctx, "gbol", "suppliers", before, nil))(t)
+	if got := must(h.client.GetSupplementalDataConfig(ctx, "gbol", "suppliers"))(t); !reflect.DeepEqual(got.SupplementalDataConfig, original) {
+		t.Errorf("restored %+v, want %+v", got.SupplementalDataConfig, original)
+	}
+}

@@ -162,3 +162,102 @@ func TestUsesAPIKey(t *testing.T) {
 		t.Error("UsesAPIKey does not tell the client's key from others")
 	}
 }
+
+func TestProfileChangeRecordsWhatItReplaces(t *testing.T) {
+	str := func(s string) *string { return &s }
+	p := Profile{Name: "Before", RedirectURL: "https://r.example/{companyId}", LogoURL: "https://l.example/a.png"}
+	original := p
+	var before ProfileChange
+	first := ProfileChange{Name: str("First"), WhiteListURLs: &[]string{}}
+	before.Record(&p, first)
+	first.Apply(&p)
+	// A second change records only the fields not recorded yet.
+	second := ProfileChange{Name: str("Second"), IconURL: str("https://i.example/i.ico")}
+	before.Record(&p, second)
+	second.Apply(&p)
+	if p.Name != "Second" || len(p.WhiteListURLs) != 0 || p.IconURL != "https://i.example/i.ico" || p.LogoURL != original.LogoURL {
+		t.Fatalf("changed profile = %+v", p)
+	}
+	if *before.Name != "Before" || *before.IconURL != "" || before.LogoURL != nil || before.RedirectURL != nil {
+		t.Fatalf("recorded %+v", before)
+	}
+	// What is recorded goes into private state as JSON and comes back.
+	data, err := json.Marshal(before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var decoded ProfileChange
+	if err := json.Unmarshal(data, &decoded); err != nil || decoded.WhiteListURLs == nil {
+		t.Fatalf("%s decoded as %+v (%v)", data, decoded, err)
+	}
+	decoded.Apply(&p)
+	p.WhiteListURLs = append([]string(nil), p.WhiteListURLs...)
+	if !reflect.DeepEqual(p, original) {
+		t.Errorf("restored %+v, want %+v", p, original)
+	}
+	if !(ProfileChange{}).IsEmpty() || before.IsEmpty() {
+		t.Error("IsEmpty")
+	}
+}
+
+func TestProfileURLRules(t *testing.T) {
+	for _, ok := range []string{"https://bobs-burgers.{countrySuffix}/{companyId}", "https://b.example/{sourceType}/?s={statusCode}&e={errorMessage}",
+		"http://localhost:3000/done", "https://b.example"} {
+		if err := CheckRedirectURL(ok); err != nil {
+			t.Errorf("CheckRedirectURL(%q) = %v", ok, err)
+		}
+	}
+	for bad, want := range map[string]string{"b.example/{companyId}": "must start with https://", "https://b.example/{companyId": `"{" without its "}"`,
+		"https://b.example/companyId}": `"}" without its "{"`, "https://b.example/{}": "empty parameter", "https:///x": "no host",
+		"https://b.example/{a{b}}": `"{" without its "}"`, "ftp://b.example": "must start with https://"} {
+		if err := CheckRedirectURL(bad); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("CheckRedirectURL(%q) = %v, want %q", bad, err, want)
+		}
+	}
+	if err := CheckWebURL("https://b.example/{x}"); err != nil {
+		t.Errorf("braces in a plain URL: %v", err)
+	}
+	if err := CheckWebURL("https://b.example/a b"); err == nil {
+		t.Error("CheckWebURL accepted a space")
+	}
+}
+
+func TestWebhookConsumerRules(t *testing.T) {
+	for _, ok := range []string{"https://hooks.example/codat", "http://127.0.0.1:8080/hook", "http://localhost/x", "http://[::1]:9/"} {
+		if err := CheckWebhookURL(ok); err != nil {
+			t.Errorf("CheckWebhookURL(%q) = %v", ok, err)
+		}
+	}
+	for bad, want := range map[string]string{"http://hooks.example": "must use https", "ftp://hooks.example": "must start with https://",
+		"hooks.example/x": "no host", "https://u:p@hooks.example": "user info", "https://": "no host"} {
+		if err := CheckWebhookURL(bad); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("CheckWebhookURL(%q) = %v, want %q", bad, err, want)
+		}
+	}
+	req := WebhookConsumerRequest{URL: "https://h.example", EventTypes: []string{"company.created", "read.completed"}, CompanyTags: []string{"region:uk"}}
+	if !req.Matches(WebhookConsumer{ID: "x", URL: "https://h.example", EventTypes: []string{"read.completed", "company.created"}, CompanyTags: []string{"region:uk"}}) {
+		t.Error("the same consumer in another order does not match")
+	}
+	for _, other := range []WebhookConsumer{
+		{URL: "https://h.example/", EventTypes: req.EventTypes, CompanyTags: req.CompanyTags},
+		{URL: req.URL, EventTypes: req.EventTypes, CompanyTags: req.CompanyTags, Disabled: true},
+		{URL: req.URL, EventTypes: req.EventTypes[:1], CompanyTags: req.CompanyTags},
+		{URL: req.URL, EventTypes: req.EventTypes},
+	} {
+		if req.Matches(other) {
+			t.Errorf("%+v matches %+v", other, req)
+		}
+	}
+}
+
+func TestWebhookEventTypeProblem(t *testing.T) {
+	if p := WebhookEventTypeProblem("read.completed"); p != "" {
+		t.Errorf("a known type: %s", p)
+	}
+	if p := WebhookEventTypeProblem("Company.Created"); !strings.Contains(p, `Did you mean "company.created"`) {
+		t.Errorf("Company.Created: %s", p)
+	}
+	if p := WebhookEventTypeProblem("DataSyncCompleted"); !strings.Contains(p, "is not an event type Codat sends") {
+		t.Errorf("a legacy rule name: %s", p)
+	}
+}

@@ -2,7 +2,9 @@ package codat
 
 import (
 	"context"
+	"maps"
 	"net/http"
+	"reflect"
 )
 
 // SupplementalDataTypes are the data types that take supplemental data: the
@@ -71,4 +73,38 @@ func (c *Client) SetSupplementalDataConfig(ctx context.Context, platformKey, dat
 func supplementalPath(platformKey, dataType string) (string, error) {
 	return escapePath("/integrations/{platformKey}/dataTypes/{dataType}/supplementalDataConfig",
 		param{"platformKey", platformKey}, param{"dataType", dataType})
+}
+
+// MergeSupplementalDataConfig changes the named sources of a platform and
+// data type and keeps the others, by read-modify-write: a GET, and a PUT
+// unless nothing changes. A nil source removes its name. When before is not
+// nil, it records each changed name's source as it was before its first
+// change (nil: the name was not there), so that merging before puts them
+// back. It returns the whole configuration as sent (or as read, when
+// nothing changed).
+func (c *Client) MergeSupplementalDataConfig(ctx context.Context, platformKey, dataType string, sources, before map[string]*SupplementalDataSource) (map[string]SupplementalDataSource, error) {
+	current, err := c.GetSupplementalDataConfig(ctx, platformKey, dataType)
+	if err != nil {
+		return nil, err
+	}
+	config := maps.Clone(current.SupplementalDataConfig)
+	for name, source := range sources {
+		if before != nil {
+			if _, recorded := before[name]; !recorded {
+				before[name] = nil
+				if was, ok := config[name]; ok {
+					before[name] = &was
+				}
+			}
+		}
+		if source == nil {
+			delete(config, name)
+		} else {
+			config[name] = *source
+		}
+	}
+	if reflect.DeepEqual(config, current.SupplementalDataConfig) {
+		return config, nil
+	}
+	return config, c.SetSupplementalDataConfig(ctx, platformKey, dataType, config)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -69,6 +70,16 @@ func IsWebhookEventType(s string) bool {
 	return false
 }
 
+// WebhookEventTypeProblem explains why name is not an event type Codat
+// sends, with the nearest ones, or returns "" when it is one.
+func WebhookEventTypeProblem(name string) string {
+	if IsWebhookEventType(name) {
+		return ""
+	}
+	return fmt.Sprintf("%q is not an event type Codat sends. Did you mean %s? Event types are case-sensitive; the catalogue is in the Codat docs (using-the-api/webhooks/event-types), and {dataType}.write.successful and .unsuccessful exist for each data type.",
+		name, strings.Join(nearestNames(WebhookEventTypes, name, 3), ", "))
+}
+
 // CheckCompanyTagFilter reports why s is not a consumer's company tag:
 // "key:value" (docs create-consumer.md: "Tags must be formatted as key-value
 // pairs separated by a colon"), at most 128 characters. The key is what
@@ -124,6 +135,43 @@ type WebhookConsumerRequest struct {
 	Disabled    bool     `json:"disabled"`
 	EventTypes  []string `json:"eventTypes"`
 	CompanyTags []string `json:"companyTags,omitempty"`
+}
+
+// CheckWebhookURL reports why s cannot be a consumer's URL: an absolute
+// https URL, or plain http to a loopback host (a receiver on this machine,
+// for the local emulator, which delivers there; Codat cannot reach one).
+func CheckWebhookURL(s string) error {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%q is not a URL", s)
+	case u.Host == "" || u.Hostname() == "":
+		return fmt.Errorf("%q has no host", s)
+	case u.User != nil:
+		return fmt.Errorf("%q must not contain user info", s)
+	case u.Scheme == "https":
+		return nil
+	case u.Scheme == "http" && isLoopbackHost(u.Hostname()):
+		return nil
+	case u.Scheme == "http":
+		return fmt.Errorf("%q must use https (plain http only to a loopback host, such as a local receiver for the emulator)", s)
+	}
+	return fmt.Errorf("%q must start with https://", s)
+}
+
+// Matches reports whether c is the consumer req creates: the same URL,
+// disabled flag, event types and company tags (in any order). It finds a
+// consumer whose create answer was lost.
+func (req WebhookConsumerRequest) Matches(c WebhookConsumer) bool {
+	return c.URL == req.URL && c.Disabled == req.Disabled &&
+		sameStrings(c.EventTypes, req.EventTypes) && sameStrings(c.CompanyTags, req.CompanyTags)
+}
+
+func sameStrings(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(slices.Compact(a), slices.Compact(b))
 }
 
 // ListWebhookConsumers returns every webhook consumer (list-webhook-consumers,

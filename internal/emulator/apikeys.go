@@ -108,7 +108,7 @@ func (s *store) listAPIKeys() codat.Results[codat.APIKey] {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	keys := s.listAPIKeysLocked()
-	if s.client.listAPIKeysWithoutSecrets {
+	if s.on(APIKeysListedWithoutSecrets) {
 		for i := range keys {
 			keys[i].Key = ""
 		}
@@ -136,8 +136,7 @@ func (s *store) createAPIKey(name string) (codat.APIKey, error) {
 
 // deleteAPIKey deletes a key, which then answers 403. The spec says a
 // request may delete the key it authenticated with. Whether the last key
-// may go is where the docs and the spec disagree: see
-// Options.LastAPIKeyDeletable.
+// may go is where the docs and the spec disagree: see LastAPIKeyDeletable.
 func (s *store) deleteAPIKey(id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -146,7 +145,7 @@ func (s *store) deleteAPIKey(id string) error {
 	if i < 0 {
 		return &apiError{status: http.StatusNotFound, service: servicePublicAPI, message: "No API key was found with ID " + id}
 	}
-	if len(keys) == 1 && !s.client.lastAPIKeyDeletable {
+	if len(keys) == 1 && !s.on(LastAPIKeyDeletable) {
 		return &apiError{status: http.StatusConflict, service: servicePublicAPI,
 			message: "It is not possible to delete the last remaining API key. Create a new key, then delete the key you no longer need."}
 	}

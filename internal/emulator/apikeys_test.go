@@ -73,9 +73,13 @@ func TestAPIKeys(t *testing.T) {
 func TestAPIKeys_lastKey(t *testing.T) {
 	t.Parallel()
 	for _, deletable := range []bool{false, true} {
-		t.Run(fmt.Sprintf("LastAPIKeyDeletable=%v", deletable), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s=%v", LastAPIKeyDeletable, deletable), func(t *testing.T) {
 			t.Parallel()
-			h := newHarness(t, func(o *Options) { o.LastAPIKeyDeletable = deletable })
+			h := newHarness(t, func(o *Options) {
+				if deletable {
+					o.Behaviours = []Behaviour{LastAPIKeyDeletable}
+				}
+			})
 			id := startKeyID(h.emu.APIKey())
 			rec := h.do("DELETE", "/apiKeys/"+id, nil)
 			if !deletable {
@@ -96,7 +100,7 @@ func TestAPIKeys_lastKey(t *testing.T) {
 
 func TestAPIKeys_listedWithoutSecrets(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, func(o *Options) { o.ListAPIKeysWithoutSecrets = true })
+	h := newHarness(t, func(o *Options) { o.Behaviours = []Behaviour{APIKeysListedWithoutSecrets} })
 	created := decode[codat.APIKey](t, h.do("POST", "/apiKeys", `{"name":"once"}`))
 	if created.Key == "" {
 		t.Fatal("the create answer must carry the secret")

@@ -59,6 +59,18 @@ const (
 	// refresh-data-type, and using-the-api/errors.md gives 409 for a data
 	// set still syncing.
 	DatasetInProgress409 Behaviour = "dataset-in-progress-409"
+	// LastAPIKeyDeletable: DELETE /apiKeys/{id} deletes the client's last
+	// remaining key, after which every request is 403 until the control API
+	// sets a new key. The spec's delete-api-key says "It is possible to
+	// delete the last remaining API key"; using-the-api/authentication.md
+	// says it is not, which is the default (409).
+	LastAPIKeyDeletable Behaviour = "last-api-key-deletable" //nolint:gosec // G101: a switch's name, not a credential
+	// APIKeysListedWithoutSecrets: GET /apiKeys lists ids, names and dates
+	// but no apiKey, so a key's secret is seen once, when it is created.
+	// The spec's list-api-keys example shows each apiKey, and
+	// using-the-api/authentication.md says keys can be viewed through the
+	// API (the default), but nothing promises it.
+	APIKeysListedWithoutSecrets Behaviour = "api-keys-listed-without-secrets" //nolint:gosec // G101: a switch's name, not a credential
 )
 
 // ListDelay is how long, by the emulator's clock, a new company stays out
@@ -86,6 +98,9 @@ type BehaviourInfo struct {
 	Excludes []Behaviour `json:"excludes,omitempty"`
 	// Strict is whether PresetStrict turns it on.
 	Strict bool `json:"strict"`
+	// NotProbed says why cmd/codat-probe cannot tell whether an account
+	// plays this reading (empty when it can).
+	NotProbed string `json:"notProbed,omitempty"`
 }
 
 // behaviourRegistry is every switch, in the order help text lists them.
@@ -113,6 +128,13 @@ var behaviourRegistry = []BehaviourInfo{
 		Strict:  true},
 	{Name: DatasetInProgress409, Source: "using-the-api/queueing-data-syncs.md; using-the-api/errors.md; spec refresh-data-type",
 		Summary: "DatasetAlreadyInProgressException is 409 instead of 400",
+		Strict:  true},
+	{Name: LastAPIKeyDeletable, Source: "using-the-api/authentication.md; spec delete-api-key",
+		Summary:   "DELETE /apiKeys/{id} deletes the last remaining key instead of answering 409",
+		Strict:    true,
+		NotProbed: "finding out would delete the account's last key and lock it out"},
+	{Name: APIKeysListedWithoutSecrets, Source: "using-the-api/authentication.md; spec list-api-keys",
+		Summary: "GET /apiKeys leaves out each key's apiKey (the secret is shown only on create)",
 		Strict:  true},
 }
 
@@ -289,12 +311,16 @@ func (e *Emulator) behavioursBody() behavioursBody {
 func BehavioursHelp() string {
 	var b strings.Builder
 	b.WriteString("Behaviours (-codat-behaviour, comma-separated; \"strict\" is every one marked *):\n")
+	width := 0
+	for _, info := range behaviourRegistry {
+		width = max(width, len(info.Name))
+	}
 	for _, info := range behaviourRegistry {
 		mark := " "
 		if info.Strict {
 			mark = "*"
 		}
-		fmt.Fprintf(&b, "  %s %-26s %s\n  %-28s (%s)\n", mark, info.Name, info.Summary, "", info.Source)
+		fmt.Fprintf(&b, "  %s %-*s %s\n  %-*s (%s)\n", mark, width, info.Name, info.Summary, width+2, "", info.Source)
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

@@ -48,10 +48,6 @@ type clientRuntime struct {
 	base atomic.Pointer[string]
 	// retrySchedule are the waits between webhook delivery attempts.
 	retrySchedule []time.Duration
-	// lastAPIKeyDeletable and listAPIKeysWithoutSecrets are behaviour
-	// switches (see Options).
-	lastAPIKeyDeletable       bool
-	listAPIKeysWithoutSecrets bool
 }
 
 // rememberBase records r's base URL for webhook payloads.
@@ -95,8 +91,6 @@ func (e *Emulator) configureClientAreas(opts Options) {
 	if rt.retrySchedule == nil {
 		rt.retrySchedule = CodatWebhookRetrySchedule
 	}
-	rt.lastAPIKeyDeletable = opts.LastAPIKeyDeletable
-	rt.listAPIKeysWithoutSecrets = opts.ListAPIKeysWithoutSecrets
 	if opts.PublicURL != "" {
 		base := opts.PublicURL
 		rt.base.Store(&base)

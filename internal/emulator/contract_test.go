@@ -68,7 +68,7 @@ var toleratedDeviations = []deviation{
 	},
 	{
 		operation: "delete-api-key", status: 409, contains: "response code '409' does not exist",
-		reason: "docs authentication.md: the last remaining API key cannot be deleted (emulator.Options.LastAPIKeyDeletable false); the description lists no answer for that, and 409 is what create-api-key uses for the key limit",
+		reason: "docs authentication.md: the last remaining API key cannot be deleted (by default; emulator.LastAPIKeyDeletable plays the spec); the description lists no answer for that, and 409 is what create-api-key uses for the key limit",
 	},
 	{
 		operation: "delete-api-key", status: 204, contains: "response content type '' does not exist",

@@ -77,6 +77,10 @@
 //   - company-list-delay: a new company is listed by GET /companies only
 //     ListDelay after its creation.
 //   - dataset-in-progress-409: DatasetAlreadyInProgressException is 409.
+//   - last-api-key-deletable: deleting the last API key succeeds, as the
+//     spec says, instead of 409, as docs using-the-api/authentication.md say.
+//   - api-keys-listed-without-secrets: GET /apiKeys leaves out each apiKey,
+//     so a key's secret is seen only when it is created.
 //
 // # Behaviour where Codat's documentation is silent
 //
@@ -150,12 +154,11 @@
 //     most 10 keys, the first included (409, the spec's message); a name
 //     over 50 characters is 400 (the spec's message). A deleted key is
 //     answered 403 "outdated API key", like a rotated one, and a request may
-//     delete the key it authenticated with (the spec says so). Where the
-//     docs and spec disagree: Options.LastAPIKeyDeletable (deleting the last
-//     key: 409 by default, as docs authentication.md says it is impossible;
-//     allowed when set, as the spec says) and
-//     Options.ListAPIKeysWithoutSecrets (GET /apiKeys shows each apiKey by
-//     default, as the spec's example does; only on create when set).
+//     delete the key it authenticated with (the spec says so). Deleting the
+//     last key is 409 by default, as docs authentication.md says it is
+//     impossible (last-api-key-deletable plays the spec); GET /apiKeys shows
+//     each apiKey by default, as the spec's example does
+//     (api-keys-listed-without-secrets shows them only on create).
 //   - Webhook consumers: an absolute http or https url (Codat would need
 //     https; loopback http is what a local receiver needs), at least one
 //     event type from Codat's catalogue (codat.IsWebhookEventType; a legacy

@@ -92,19 +92,6 @@ type Options struct {
 	// schedule, CodatWebhookRetrySchedule; tests on the real clock pass
 	// shorter waits.
 	WebhookRetrySchedule []time.Duration
-	// LastAPIKeyDeletable is a behaviour switch where Codat's docs and spec
-	// disagree. False (the docs, using-the-api/authentication.md: "It is not
-	// possible to delete the last remaining API key") answers deleting the
-	// last key 409; true (the spec's delete-api-key: "It is possible to
-	// delete the last remaining API key") deletes it, after which every
-	// request is 403 until the control API sets a new key.
-	LastAPIKeyDeletable bool
-	// ListAPIKeysWithoutSecrets is a behaviour switch for a reading the
-	// docs leave open: false (the spec's list-api-keys example, and the
-	// docs' "You can only view API keys ... via the API") lists each key
-	// with its apiKey; true lists ids, names and dates only, so the secret
-	// is seen once, when the key is created.
-	ListAPIKeysWithoutSecrets bool
 }
 
 // Emulator is an http.Handler serving the emulated Codat API, link pages and

@@ -107,12 +107,11 @@ func (r *connectionResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	newKey := !plan.PlatformKey.IsUnknown() && (state == nil || !plan.PlatformKey.Equal(state.PlatformKey))
-	var problem *codat.PlatformError
-	// A catalogue that cannot be read now is checked again at apply.
-	if newKey && errors.As(r.data.catalogue.CheckPlatform(ctx, plan.PlatformKey.ValueString()), &problem) {
-		addPlatformError(&resp.Diagnostics, "platform_key", problem, "")
+	priorKey := types.StringNull()
+	if state != nil {
+		priorKey = state.PlatformKey
 	}
+	r.checkPlannedPlatform(ctx, plan.PlatformKey, priorKey, &resp.Diagnostics)
 	// A change of company or platform replaces the connection, and Terraform
 	// then plans the replacement again without a prior state: that plan
 	// claims, and claiming in both would clash with itself.

@@ -189,6 +189,12 @@ func (p *codatProvider) Resources(context.Context) []func() resource.Resource {
 		NewSyncScheduleResource,
 		NewProfileSyncSettingsResource,
 		NewDataSyncResource,
+		NewCORSSettingsResource,
+		NewWebhookConsumerResource,
+		NewAPIKeyResource,
+		NewProfileResource,
+		NewSupplementalDataConfigResource,
+		NewCustomDataTypeResource,
 	}
 }
 

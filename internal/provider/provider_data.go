@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/codat-community/terraform-provider-codat/internal/codat"
 )
@@ -19,20 +20,23 @@ import (
 // providerData is what Configure hands to every resource and data source:
 // the one client, the integrations catalogue it reads at most once per run,
 // the run's company creates, which resource manages which platform of a
-// company (connection_claims.go), and the run's view of the company list
-// that serves company reads. Configure makes it anew for each run, so
-// nothing in it is older than the run.
+// company (connection_claims.go) and each client-wide setting
+// (client_settings.go), and the run's view of the company list that serves
+// company reads. Configure makes it anew for each run, so nothing in it is
+// older than the run.
 type providerData struct {
 	client    *codat.Client
 	catalogue *codat.Catalogue
 	creations *codat.Creations
 	claims    *connectionClaims
 	companies *codat.CompanyDirectory
+	settings  *settingClaims
 }
 
 func newProviderData(client *codat.Client, timing codat.CreateTiming) *providerData {
 	return &providerData{client: client, catalogue: client.NewCatalogue(), creations: codat.NewCreations(client, timing),
 		claims:    &connectionClaims{},
+		settings:  &settingClaims{},
 		companies: codat.NewCompanyDirectory(client, codat.DirectoryOptions{})}
 }
 
@@ -94,6 +98,19 @@ func (b *resourceBase) requirePlatform(ctx context.Context, platformKey string, 
 		addAPIError(diags, "Could not check platform_key against Codat's integrations", err)
 	}
 	return err == nil
+}
+
+// checkPlannedPlatform reports, at plan, a new platform key that Codat's
+// catalogue does not have or has disabled; a catalogue that cannot be read
+// now is checked again at apply (requirePlatform).
+func (b *resourceBase) checkPlannedPlatform(ctx context.Context, planned, prior types.String, diags *diag.Diagnostics) {
+	if planned.IsUnknown() || planned.Equal(prior) {
+		return
+	}
+	var problem *codat.PlatformError
+	if errors.As(b.data.catalogue.CheckPlatform(ctx, planned.ValueString()), &problem) {
+		addPlatformError(diags, "platform_key", problem, "")
+	}
 }
 
 // dataSourceBase is resourceBase for data sources.

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -50,7 +51,8 @@ func findSecrets(name string, data []byte, keys ...string) []string {
 	return found
 }
 
-// TestAccSecrets_neverLeaked runs apply, plan to a file, show -json of the
+// TestAccSecrets_neverLeaked runs apply (of a company and the profile,
+// whose GET carries the key), plan to a file, show -json of the
 // plan and of the state, a refresh that Codat fails, a run with a wrong key
 // and destroy, all with TF_LOG=TRACE and TF_LOG_PROVIDER=TRACE, then searches
 // every byte Terraform and the provider wrote (output, logs, state and its
@@ -74,6 +76,11 @@ resource "codat_company" "c" {
 
 output "link" {
   value = codat_company.c.link_url
+}
+
+# Codat's GET /profile answers with the (deprecated) apiKey: the key in use.
+resource "codat_profile" "p" {
+  name = "Secret keeper Ltd"
 }
 `)
 	logPath := filepath.Join(w.dir, "terraform.log")
@@ -234,4 +241,108 @@ func TestFindSecrets(t *testing.T) {
 	if found := findSecrets("text", []byte("Authorization: Basic [REDACTED]"), key); len(found) != 0 {
 		t.Errorf("found %v in a redacted text", found)
 	}
+}
+
+// TestAccSecrets_neverLeakedCreatedKey: the secret of a key codat_api_key creates
+// is in state only as the sensitive attribute key, and nowhere in what
+// Terraform prints (apply, plan, a saved plan shown, a refresh Codat fails,
+// a replacement, destroy) or logs at TRACE, under both readings of GET
+// /apiKeys. (Terraform's JSON output and the saved plan file hold state
+// values in clear by design, so they are not searched for it.)
+func TestAccSecrets_neverLeakedCreatedKey(t *testing.T) {
+	t.Parallel()
+	underEachAPIKeyReading(t, func(t *testing.T, env *testEnv, listed bool) {
+		w := newCLIWorkdir(t, env, apiKeySecretConfig("svc"))
+		logPath := filepath.Join(w.dir, "terraform.log")
+		trace := []string{"TF_LOG=TRACE", "TF_LOG_PROVIDER=TRACE", "TF_LOG_PATH=" + logPath}
+		var outputs []cliResult
+		keep := func(res cliResult) { outputs = append(outputs, res) }
+
+		keep(w.apply(trace))
+		created := stateAPIKeySecret(t, w)
+		keep(w.mustRun(trace, "plan", "-out=plan.bin", "-no-color", "-input=false"))
+		keep(w.mustRun(trace, "show", "-no-color", "plan.bin"))
+		keep(w.mustRun(trace, "show", "-no-color"))
+		if err := env.Emulator.ScriptFaults(emulator.ScriptedFault{Route: routeListAPIKeys, Status: 400}); err != nil {
+			t.Fatal(err)
+		}
+		if res := w.run(trace, "plan", "-no-color", "-input=false"); res.ExitCode == 0 {
+			t.Errorf("the plan with a failing refresh succeeded:\n%s", res)
+		} else {
+			keep(res)
+		}
+		if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(cliRequiredProviders+apiKeySecretConfig("svc-2")), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		keep(w.apply(trace))
+		replacement := stateAPIKeySecret(t, w)
+		keep(w.destroy(trace))
+
+		var leaks []string
+		for _, res := range outputs {
+			leaks = append(leaks, findSecrets("output of terraform "+strings.Join(res.Args, " "), []byte(res.Output), created, replacement)...)
+		}
+		logData, err := os.ReadFile(logPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(logData), "codat request") {
+			t.Error("the TRACE log has no provider request lines; the search would prove nothing")
+		}
+		leaks = append(leaks, findSecrets("terraform.log", logData, created, replacement)...)
+		for _, leak := range leaks {
+			t.Error(leak)
+		}
+		if !strings.Contains(outputs[0].Output, "(sensitive value)") && !strings.Contains(outputs[0].Output, "(sensitive)") {
+			t.Errorf("the apply does not show the key as sensitive:\n%s", outputs[0].Output)
+		}
+	})
+}
+
+func apiKeySecretConfig(name string) string {
+	return fmt.Sprintf("resource \"codat_api_key\" \"svc\" {\n  name = %q\n}\n\noutput \"svc_key\" {\n  value     = codat_api_key.svc.key\n  sensitive = true\n}\n", name)
+}
+
+// stateAPIKeySecret reads the key from terraform.tfstate and checks that
+// the state marks it sensitive and holds it nowhere else.
+func stateAPIKeySecret(t *testing.T, w *cliWorkdir) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(w.dir, "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var state struct {
+		Outputs   map[string]struct{ Sensitive bool }
+		Resources []struct {
+			Type      string
+			Instances []struct {
+				Attributes          struct{ Key string }
+				SensitiveAttributes []any `json:"sensitive_attributes"`
+			}
+		}
+	}
+	if err := json.Unmarshal(data, &state); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range state.Resources {
+		if r.Type != "codat_api_key" {
+			continue
+		}
+		in := r.Instances[0]
+		key := in.Attributes.Key
+		if len(key) < 20 {
+			t.Fatalf("the state holds no key: %q", key)
+		}
+		marked, _ := json.Marshal(in.SensitiveAttributes)
+		if !strings.Contains(string(marked), `"key"`) {
+			t.Errorf("the state does not mark key sensitive: %s", marked)
+		}
+		// In the attribute, and (sensitive) in the output: twice.
+		if n := strings.Count(string(data), key); n != 2 || !state.Outputs["svc_key"].Sensitive {
+			t.Errorf("the state holds the key %d times (want 2: the attribute and the sensitive output)", n)
+		}
+		return key
+	}
+	t.Fatal("no codat_api_key in state")
+	return ""
 }

@@ -43,6 +43,12 @@ func connectionCase(name, companyID, platformKey, attr, rule string) invalidConf
 	return invalidConfig{name, fmt.Sprintf("resource \"codat_connection\" \"test\" {\n  company_id   = %q\n  platform_key = %q\n}\n", companyID, platformKey), attr, rule}
 }
 
+// settingCase is one invalid configuration of a client-wide setting's
+// resource (kind), with body as its arguments.
+func settingCase(kind, name, body, attr, rule string) invalidConfig {
+	return invalidConfig{name, fmt.Sprintf("resource %q \"test\" {\n  %s\n}\n", kind, body), attr, rule}
+}
+
 func dataSourceCase(name, kind, body, attr, rule string) invalidConfig {
 	return invalidConfig{name, fmt.Sprintf("data %q \"x\" {\n  %s\n}\n", kind, body), attr, rule}
 }
@@ -114,6 +120,42 @@ func invalidConfigs() map[string][]invalidConfig {
 			dataSyncCase("connection id shape", "data_types = [\"bills\"]\n  connection_id = \"conn-1\"", `connection_id`, `must be a Codat connection ID (a UUID)`),
 			{"company id shape", "resource \"codat_data_sync\" \"test\" {\n  company_id = \"x\"\n  data_types = [\"bills\"]\n}\n", `company_id`, `must be a Codat company ID`},
 			dataSyncCase("timeout", "data_types = [\"bills\"]\n  timeouts {\n    create = \"ten minutes\"\n  }", `create`, `"ten minutes"`),
+		},
+		"codat_profile": {
+			settingCase("codat_profile", "empty name", `name = ""`, `name`, `string length must be at least 1`),
+			settingCase("codat_profile", "redirect without scheme", `redirect_url = "app.example.com/{companyId}"`, `redirect_url`, `must start with https://`),
+			settingCase("codat_profile", "unclosed parameter", `redirect_url = "https://app.example.com/{companyId"`, `redirect_url`, `has a "{" without its "}"`),
+			settingCase("codat_profile", "logo not a URL", `logo_url = "logo.png"`, `logo_url`, `must start with https://`),
+			settingCase("codat_profile", "allowed URL scheme", `white_list_urls = ["ftp://files.example.com"]`, `white_list_urls`, `must start with https://`),
+		},
+		"codat_cors_settings": {
+			settingCase("codat_cors_settings", "trailing slash", `allowed_origins = ["https://app.example.com/"]`, `allowed_origins`, `no path, query or fragment (not even a trailing /)`),
+			settingCase("codat_cors_settings", "no scheme", `allowed_origins = ["app.example.com"]`, `allowed_origins`, `must start with https:// or http://`),
+			settingCase("codat_cors_settings", "upper case", `allowed_origins = ["https://App.example.com"]`, `allowed_origins`, `must be lower case, as browsers send origins`),
+			settingCase("codat_cors_settings", "bad port", `allowed_origins = ["https://app.example.com:99999"]`, `allowed_origins`, `has an invalid port`),
+		},
+		"codat_webhook_consumer": {
+			settingCase("codat_webhook_consumer", "plain http", "url = \"http://hooks.example.com/codat\"\n  event_types = [\"company.created\"]", `url`, `must use https (plain http only to a loopback host`),
+			settingCase("codat_webhook_consumer", "event type case", "url = \"https://hooks.example.com\"\n  event_types = [\"Company.Created\"]", `event_types`, `"Company.Created" is not an event type Codat sends. Did you mean "company.created"`),
+			settingCase("codat_webhook_consumer", "legacy rule name", "url = \"https://hooks.example.com\"\n  event_types = [\"DataSyncCompleted\"]", `event_types`, `is not an event type Codat sends`),
+			settingCase("codat_webhook_consumer", "no event types", "url = \"https://hooks.example.com\"\n  event_types = []", `event_types`, `set must contain at least 1 elements`),
+			settingCase("codat_webhook_consumer", "tag without colon", "url = \"https://hooks.example.com\"\n  event_types = [\"company.created\"]\n  company_tags = [\"region=uk\"]", `company_tags`, `must be key:value, e.g. region:uk`),
+			settingCase("codat_webhook_consumer", "eleven tags", "url = \"https://hooks.example.com\"\n  event_types = [\"company.created\"]\n  company_tags = [\"t:0\",\"t:1\",\"t:2\",\"t:3\",\"t:4\",\"t:5\",\"t:6\",\"t:7\",\"t:8\",\"t:9\",\"t:10\"]", `company_tags`, `set must contain at least 1 elements and at most 10 elements`),
+		},
+		"codat_api_key": {
+			settingCase("codat_api_key", "long name", `name = "`+strings.Repeat("n", 51)+`"`, `name`, `UTF-8 character count must be between 1 and 50`),
+			settingCase("codat_api_key", "empty name", `name = ""`, `name`, `UTF-8 character count must be between 1 and 50`),
+		},
+		"codat_supplemental_data_config": {
+			settingCase("codat_supplemental_data_config", "data type", "platform_key = \"gbol\"\n  data_type = \"balanceSheet\"\n  sources = { x = { pull_data = { a = \"A\" } } }", `data_type`, `value must be one of:`),
+			settingCase("codat_supplemental_data_config", "platform key", "platform_key = \"Xero\"\n  data_type = \"invoices\"\n  sources = { x = { pull_data = { a = \"A\" } } }", `platform_key`, `four lower-case letters`),
+			settingCase("codat_supplemental_data_config", "neither pull nor push", "platform_key = \"gbol\"\n  data_type = \"invoices\"\n  sources = { x = { data_source = \"/Invoices\" } }", `pull_data`, `At least one attribute out of`),
+			settingCase("codat_supplemental_data_config", "no sources", "platform_key = \"gbol\"\n  data_type = \"invoices\"\n  sources = {}", `sources`, `map must contain at least 1 elements`),
+		},
+		"codat_custom_data_type": {
+			settingCase("codat_custom_data_type", "identifier with a slash", "platform_key = \"qhyg\"\n  custom_data_identifier = \"reports/cashflow\"\n  data_source = \"/x\"\n  key_by = [\"$.id\"]", `custom_data_identifier`, `must be one path segment`),
+			settingCase("codat_custom_data_type", "no key", "platform_key = \"qhyg\"\n  custom_data_identifier = \"cashflow\"\n  data_source = \"/x\"\n  key_by = []", `key_by`, `list must contain at least 1 elements`),
+			settingCase("codat_custom_data_type", "empty data source", "platform_key = \"qhyg\"\n  custom_data_identifier = \"cashflow\"\n  data_source = \"\"\n  key_by = [\"$.id\"]", `data_source`, `string length must be at least 1`),
 		},
 		"codat_integrations": {
 			dataSourceCase("source type case", "codat_integrations", `source_type = "accounting"`, `source_type`, `value must be one of:`),

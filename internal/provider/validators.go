@@ -199,3 +199,64 @@ func (monthsToSyncValidator) ValidateInt64(_ context.Context, req validator.Int6
 		fmt.Sprintf("%s is set, but months_to_sync applies only to %s (how many monthly periods of the statement Codat fetches), not to %q. Remove it, or use sync_from or sync_from_window_months to limit the history of %q.",
 			req.Path, strings.Join(codat.MonthsToSyncTypes(), " and "), dataType, dataType))
 }
+
+// errCheck is a stringCheck whose rule is one of internal/codat's checks,
+// which return an error naming the value: the message adds the attribute.
+func errCheck(summary, rule string, check func(string) error) validator.String {
+	return stringCheck{summary: summary, rule: rule, check: func(s string) string {
+		if err := check(s); err != nil {
+			return ": " + err.Error() + "."
+		}
+		return ""
+	}}
+}
+
+// originValidator checks an allowed CORS origin: the message says what a
+// browser's Origin header looks like, which no regular expression explains.
+func originValidator() validator.String {
+	return errCheck("Invalid CORS origin", "must be an origin such as https://app.example.com (scheme, host and optional port; no path)", codat.CheckOrigin)
+}
+
+// redirectURLValidator checks the profile's redirect URL, in which Codat's
+// {parameters} may stand anywhere, even in the host.
+func redirectURLValidator() validator.String {
+	return errCheck("Invalid redirect URL", "must be an http(s) URL; Codat's parameters such as {companyId} may appear in it", codat.CheckRedirectURL)
+}
+
+// webURLValidator checks a URL the profile holds (logo, icon, allowed URLs).
+func webURLValidator() validator.String {
+	return errCheck("Invalid URL", "must be an absolute http or https URL", codat.CheckWebURL)
+}
+
+// webURLOrEmptyValidator is webURLValidator that also takes "", which
+// clears the URL.
+func webURLOrEmptyValidator() validator.String {
+	return errCheck("Invalid URL", `must be an absolute http or https URL, or "" for none`, func(s string) error {
+		if s == "" {
+			return nil
+		}
+		return codat.CheckWebURL(s)
+	})
+}
+
+// webhookURLValidator checks a consumer's URL: https, except plain http to
+// a loopback host, a rule of this provider's that no URL validator states.
+func webhookURLValidator() validator.String {
+	return errCheck("Invalid webhook URL", "must be an https URL (plain http only to a loopback host)", codat.CheckWebhookURL)
+}
+
+// webhookEventTypeValidator checks an event type, naming the nearest ones.
+func webhookEventTypeValidator() validator.String {
+	return stringCheck{summary: "Unknown Codat webhook event type", rule: "must be an event type from Codat's catalogue, such as company.created or read.completed",
+		check: func(name string) string {
+			if problem := codat.WebhookEventTypeProblem(name); problem != "" {
+				return ": " + problem
+			}
+			return ""
+		}}
+}
+
+// companyTagFilterValidator checks one of a consumer's company tags.
+func companyTagFilterValidator() validator.String {
+	return errCheck("Invalid company tag", "must be key:value, such as region:uk", codat.CheckCompanyTagFilter)
+}
