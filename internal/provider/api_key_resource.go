@@ -23,6 +23,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*apiKeyResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*apiKeyResource)(nil)
 	_ resource.ResourceWithImportState = (*apiKeyResource)(nil)
+	_ resource.ResourceWithIdentity    = (*apiKeyResource)(nil)
 )
 
 // privateProviderKey is the private-state key set by Read when Codat's list
@@ -144,6 +145,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, apiKeyToModel(created, types.StringValue(created.Key)))...)
+	resp.Diagnostics.Append(apiKeyIdentity.set(ctx, resp.Identity, created.ID)...)
 }
 
 // Read finds the key in the list: one request. The secret in state is
@@ -171,6 +173,11 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateProviderKey, flag)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, apiKeyToModel(listed, state.Key))...)
+	resp.Diagnostics.Append(apiKeyIdentity.set(ctx, resp.Identity, listed.ID)...)
+}
+
+func (r *apiKeyResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	apiKeyIdentity.schema(resp)
 }
 
 // Update is never called: a new name replaces the key.
@@ -231,7 +238,7 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 // ImportState takes the key's id; Read fills in its name and date. The
 // secret is not imported: Codat shows it only on create.
 func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := strings.TrimSpace(req.ID)
+	id := strings.TrimSpace(apiKeyIdentity.importID(ctx, req, &resp.Diagnostics))
 	if !uuidPattern.MatchString(id) {
 		resp.Diagnostics.AddError("Invalid codat_api_key import id",
 			fmt.Sprintf("Import expects the key's id, a UUID such as e288a972-b402-4b21-93f9-b5335ae5679c (GET /apiKeys lists them), not the key itself; got %d characters that are not an id.", len(req.ID)))

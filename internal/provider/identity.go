@@ -27,6 +27,8 @@ var (
 	companyIdentity      = idIdentity{attr: "id", description: "Codat's id for the company (a UUID)."}
 	syncScheduleIdentity = idIdentity{attr: "company_id", description: "The id of the Codat company (a UUID) whose sync schedule this is."}
 	profileIdentity      = idIdentity{attr: "client_id", description: "The id of the Codat client (a UUID) whose profile this is: the client of the API key."}
+	consumerIdentity     = idIdentity{attr: "id", description: "Codat's id for the webhook consumer (a UUID)."}
+	apiKeyIdentity       = idIdentity{attr: "id", description: "Codat's id for the API key (a UUID), not the key itself."}
 )
 
 func (i idIdentity) schema(resp *resource.IdentitySchemaResponse) {

@@ -142,3 +142,37 @@ func TestAccIdentity_connection(t *testing.T) {
 		},
 	})
 }
+
+// TestAccIdentity_webhookConsumerAndAPIKey: a webhook consumer's and an API
+// key's identity is Codat's id for them; importing by it changes nothing.
+// (An imported key's secret stays null: Codat shows it only on create.)
+func TestAccIdentity_webhookConsumerAndAPIKey(t *testing.T) {
+	requireCLI(t, featureIdentity)
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	config := consumerConfig(env, `  url         = "https://hooks.example.com/codat"
+  event_types = ["company.created"]`) + apiKeyConfig(env, `  name = "identity"`)[len(env.providerBlock()):]
+	for _, addr := range []string{consumerAddr, apiKeyAddr} {
+		t.Run(addr, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: featureProviderFactories,
+				Steps: []resource.TestStep{
+					{
+						Config: config,
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{"id": uuidValue}),
+							statecheck.ExpectIdentityValueMatchesState(addr, tfjsonpath.New("id")),
+						},
+					},
+					{
+						ResourceName:            addr,
+						ImportState:             true,
+						ImportStateKind:         resource.ImportBlockWithResourceIdentity,
+						ImportStateVerifyIgnore: []string{"key"},
+					},
+				},
+			})
+		})
+	}
+}

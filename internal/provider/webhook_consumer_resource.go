@@ -26,6 +26,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*webhookConsumerResource)(nil)
 	_ resource.ResourceWithImportState = (*webhookConsumerResource)(nil)
+	_ resource.ResourceWithIdentity    = (*webhookConsumerResource)(nil)
 )
 
 // NewWebhookConsumerResource is the codat_webhook_consumer resource: an
@@ -114,6 +115,7 @@ func (r *webhookConsumerResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, consumerToModel(ctx, created, &resp.Diagnostics))...)
+	resp.Diagnostics.Append(consumerIdentity.set(ctx, resp.Identity, created.ID)...)
 }
 
 // lostConsumer is the consumer a create whose answer was lost made, if the
@@ -164,6 +166,11 @@ func (r *webhookConsumerResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, consumerToModel(ctx, &list[i], &resp.Diagnostics))...)
+	resp.Diagnostics.Append(consumerIdentity.set(ctx, resp.Identity, list[i].ID)...)
+}
+
+func (r *webhookConsumerResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	consumerIdentity.schema(resp)
 }
 
 // Update is never called: every attribute replaces the consumer.
@@ -188,7 +195,7 @@ func (r *webhookConsumerResource) Delete(ctx context.Context, req resource.Delet
 
 // ImportState takes the consumer's id; Read fills in the rest.
 func (r *webhookConsumerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := strings.TrimSpace(req.ID)
+	id := strings.TrimSpace(consumerIdentity.importID(ctx, req, &resp.Diagnostics))
 	if !uuidPattern.MatchString(id) {
 		resp.Diagnostics.AddError("Invalid codat_webhook_consumer import id",
 			fmt.Sprintf("Import expects the consumer's id, a UUID such as 8a210b68-6988-11ed-a1eb-0242ac120002 (GET /webhooks lists them), got %q.", req.ID))
