@@ -158,6 +158,8 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The framework wants the identity also when the key is gone.
+	resp.Diagnostics.Append(apiKeyIdentity.set(ctx, resp.Identity, state.ID.ValueString())...)
 	listed, err := r.find(ctx, client, state.ID.ValueString())
 	switch {
 	case err != nil:
@@ -173,7 +175,6 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateProviderKey, flag)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, apiKeyToModel(listed, state.Key))...)
-	resp.Diagnostics.Append(apiKeyIdentity.set(ctx, resp.Identity, listed.ID)...)
 }
 
 func (r *apiKeyResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {

@@ -155,6 +155,8 @@ func (r *webhookConsumerResource) Read(ctx context.Context, req resource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The framework wants the identity also when the consumer is gone.
+	resp.Diagnostics.Append(consumerIdentity.set(ctx, resp.Identity, state.ID.ValueString())...)
 	list, err := client.ListWebhookConsumers(ctx)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Could not list Codat's webhook consumers", err)
@@ -166,7 +168,6 @@ func (r *webhookConsumerResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, consumerToModel(ctx, &list[i], &resp.Diagnostics))...)
-	resp.Diagnostics.Append(consumerIdentity.set(ctx, resp.Identity, list[i].ID)...)
 }
 
 func (r *webhookConsumerResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
