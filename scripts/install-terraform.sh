@@ -15,7 +15,14 @@ dest=${2:?usage: install-terraform.sh VERSION DEST}
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 go=${GO:-go}
 
-installed() { [[ -x $dest ]] && CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null "$dest" version 2>/dev/null | head -n 1 | grep -qx "Terraform v$version"; }
+# The whole output first: with pipefail, a pipe into head would fail when
+# head exits before terraform has written its other lines (SIGPIPE).
+installed() {
+	[[ -x $dest ]] || return 1
+	local out
+	out=$(CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null "$dest" version 2>/dev/null) || return 1
+	[[ ${out%%$'\n'*} == "Terraform v$version" ]]
+}
 installed && exit 0
 
 mkdir -p "$(dirname "$dest")"
