@@ -88,14 +88,8 @@ func (d *companiesDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 func (d *companiesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config companiesDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	client := requireClient(d.data, &resp.Diagnostics)
-	filter := config.filter(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	companies, keys, err := client.FindCompanies(ctx, filter, d.data.catalogue)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Could not list Codat companies", err)
+	companies, keys, ok := config.find(ctx, d.data, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	config.Companies = make([]companySummaryModel, 0, len(companies))

@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"context"
+
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -46,6 +48,24 @@ func companyFilterAttributes() map[string]companyFilterAttribute {
 		},
 		"platform_key": {"Only companies with a connection to this platform, such as `gbol` (Xero).", []validator.String{platformKeyValidator()}},
 	}
+}
+
+// find is the read codat_companies and the codat_company list share: the
+// companies the configured filters match, in Codat's order, with the
+// platform keys of their connections. ok is false, with the reason in diags, when diags already held
+// an error, the provider is not configured, or Codat cannot be read.
+func (m companyFilterModel) find(ctx context.Context, data *providerData, diags *diag.Diagnostics) (companies []codat.Company, keys codat.PlatformKeys, ok bool) {
+	client := requireClient(data, diags)
+	filter := m.filter(diags)
+	if diags.HasError() {
+		return nil, nil, false
+	}
+	companies, keys, err := client.FindCompanies(ctx, filter, data.catalogue)
+	if err != nil {
+		addAPIError(diags, "Could not list Codat companies", err)
+		return nil, nil, false
+	}
+	return companies, keys, true
 }
 
 // filter is the configured filters in Codat's terms.

@@ -45,15 +45,8 @@ func (r *companyListResource) List(ctx context.Context, req list.ListRequest, st
 	var diags diag.Diagnostics
 	var config companyFilterModel
 	diags.Append(req.Config.Get(ctx, &config)...)
-	client := requireClient(r.data, &diags)
-	filter := config.filter(&diags)
-	if diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	companies, keys, err := client.FindCompanies(ctx, filter, r.data.catalogue)
-	if err != nil {
-		addAPIError(&diags, "Could not list Codat companies", err)
+	companies, keys, ok := config.find(ctx, r.data, &diags)
+	if !ok {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
