@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -29,20 +28,13 @@ import (
 // aliases (or another client's key) are not seen, and the resource pages
 // say so.
 type settingClaims struct {
-	mu      sync.Mutex
-	claimed map[string]bool
+	firstClaims[string]
 }
 
 // claim records that a resource manages setting (such as "the profile"),
 // and reports an error on attribute if another resource already does.
 func (c *settingClaims) claim(setting, resourceType string, attribute path.Path) diag.Diagnostics {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.claimed[setting] {
-		if c.claimed == nil {
-			c.claimed = map[string]bool{}
-		}
-		c.claimed[setting] = true
+	if _, taken := c.take(setting, resourceType); !taken {
 		return nil
 	}
 	var diags diag.Diagnostics

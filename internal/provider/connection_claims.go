@@ -33,8 +33,7 @@ import (
 // Resources in other configurations, states or provider aliases are not
 // seen; docs/resources/connection.md says so.
 type connectionClaims struct {
-	mu    sync.Mutex
-	owner map[connectionClaim]string
+	firstClaims[connectionClaim]
 }
 
 type connectionClaim struct {
@@ -55,14 +54,8 @@ func (c *connectionClaims) claim(companyID, platformKey types.String, owner stri
 		return nil
 	}
 	key := connectionClaim{companyID.ValueString(), platformKey.ValueString()}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	first, taken := c.owner[key]
+	first, taken := c.take(key, owner)
 	if !taken {
-		if c.owner == nil {
-			c.owner = map[connectionClaim]string{}
-		}
-		c.owner[key] = owner
 		return nil
 	}
 	var diags diag.Diagnostics
@@ -72,4 +65,27 @@ func (c *connectionClaims) claim(companyID, platformKey types.String, owner stri
 			"Manage each platform of a company in one place: either platform_key on codat_company, or one codat_connection. Nothing was changed at Codat.",
 			key.companyID, key.platformKey, first))
 	return diags
+}
+
+// firstClaims is what connectionClaims and settingClaims (client_settings.go)
+// share: the owner of each key is the first to claim it, safe for the
+// resources Terraform plans at once.
+type firstClaims[K comparable] struct {
+	mu    sync.Mutex
+	owner map[K]string
+}
+
+// take claims key for owner, unless it is claimed already: then it changes
+// nothing and returns the key's first owner.
+func (c *firstClaims[K]) take(key K, owner string) (first string, taken bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if first, taken = c.owner[key]; taken {
+		return first, true
+	}
+	if c.owner == nil {
+		c.owner = map[K]string{}
+	}
+	c.owner[key] = owner
+	return "", false
 }
