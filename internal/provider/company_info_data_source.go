@@ -163,14 +163,11 @@ func (d *companyInfoDataSource) Read(ctx context.Context, req datasource.ReadReq
 			fmt.Sprintf("Terraform stopped waiting for company %s to sync after %s (%v). Run again once the business has authorised and the sync has finished.",
 				companyID, stopped.Waited.Round(time.Second), stopped.Cause))
 		return
-	case codat.IsNotFound(err):
-		addCompanyNotFound(&resp.Diagnostics, companyID, err)
-		return
 	case codat.IsConflict(err):
 		resp.Diagnostics.AddError("Codat company info not synced yet", notSyncedDetail(ctx, client, companyID, wait, unlinked, err))
 		return
 	default:
-		addAPIError(&resp.Diagnostics, "Cannot read Codat company info", err)
+		addCompanyReadError(&resp.Diagnostics, companyID, "Cannot read Codat company info", err)
 		return
 	}
 	state := newCompanyInfoModel(config, info)

@@ -60,10 +60,8 @@ func (r *connectionListResource) List(ctx context.Context, req list.ListRequest,
 	company, err := client.GetCompany(ctx, companyID)
 	var keys codat.PlatformKeys
 	switch {
-	case codat.IsNotFound(err):
-		addCompanyNotFound(&diags, companyID, err)
 	case err != nil:
-		addAPIError(&diags, fmt.Sprintf("Could not read Codat company %s", companyID), err)
+		addCompanyReadError(&diags, companyID, fmt.Sprintf("Could not read Codat company %s", companyID), err)
 	default:
 		if keys, err = r.data.catalogue.PlatformKeys(ctx, company.DataConnections...); err != nil {
 			addAPIError(&diags, "Could not name the platforms of the company's connections", err)

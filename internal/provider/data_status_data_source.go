@@ -69,12 +69,8 @@ func (d *dataStatusDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	}
 	companyID := config.CompanyID.ValueString()
 	statuses, err := client.GetDataStatus(ctx, companyID)
-	switch {
-	case codat.IsNotFound(err):
-		addCompanyNotFound(&resp.Diagnostics, companyID, err)
-		return
-	case err != nil:
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Could not read the data status of Codat company %s", companyID), err)
+	if err != nil {
+		addCompanyReadError(&resp.Diagnostics, companyID, fmt.Sprintf("Could not read the data status of Codat company %s", companyID), err)
 		return
 	}
 	state := newDataStatusModel(config.CompanyID, statuses)
