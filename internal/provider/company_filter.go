@@ -52,8 +52,9 @@ func companyFilterAttributes() map[string]companyFilterAttribute {
 
 // find is the read codat_companies and the codat_company list share: the
 // companies the configured filters match, in Codat's order, with the
-// platform keys of their connections. ok is false, with the reason in diags, when diags already held
-// an error, the provider is not configured, or Codat cannot be read.
+// platform keys of their connections. ok is false, with the reason in
+// diags, when diags already held an error, the provider is not configured,
+// or Codat cannot be read.
 func (m companyFilterModel) find(ctx context.Context, data *providerData, diags *diag.Diagnostics) (companies []codat.Company, keys codat.PlatformKeys, ok bool) {
 	client := requireClient(data, diags)
 	filter := m.filter(diags)
