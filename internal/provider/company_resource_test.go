@@ -207,11 +207,7 @@ func TestAccCompany_withoutPlatform(t *testing.T) {
 				},
 				Check: checkMatchesAPI(t, env),
 			},
-			{
-				ResourceName:      companyAddr,
-				ImportState:       true,
-				ImportStateVerify: true,
-			},
+			importVerifyStep(companyAddr, ""),
 		},
 	})
 }
@@ -257,11 +253,7 @@ func TestAccCompany_withPlatform(t *testing.T) {
 					},
 				),
 			},
-			{
-				ResourceName:      companyAddr,
-				ImportState:       true,
-				ImportStateVerify: true,
-			},
+			importVerifyStep(companyAddr, ""),
 		},
 	})
 }
@@ -473,7 +465,7 @@ func TestAccCompany_importBlock(t *testing.T) {
   name         = "Made Elsewhere"
   description  = "from the portal"
   tags         = { region = "uk" }
-  platform_key = "gbol"`) + fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", companyAddr, company.ID),
+  platform_key = "gbol"`) + importBlock(companyAddr, company.ID),
 			// The company's only connection is adopted, so the import
 			// changes nothing.
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -525,11 +517,8 @@ func TestAccCompany_importDropsCreationMarker(t *testing.T) {
 				Steps: []resource.TestStep{{
 					Config: companyConfig(env, `
   name = "Left Behind"
-  tags = { region = "uk" }`) + fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", companyAddr, company.ID),
-					ConfigPlanChecks: resource.ConfigPlanChecks{
-						PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(companyAddr, plancheck.ResourceActionNoop)},
-						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-					},
+  tags = { region = "uk" }`) + importBlock(companyAddr, company.ID),
+					ConfigPlanChecks: emptyPlanAfter(plancheck.ExpectResourceAction(companyAddr, plancheck.ResourceActionNoop)),
 					ConfigStateChecks: []statecheck.StateCheck{
 						expectState("tags", knownvalue.MapExact(map[string]knownvalue.Check{"region": knownvalue.StringExact("uk")})),
 					},
@@ -782,7 +771,7 @@ func TestAccCompany_ambiguousCreates(t *testing.T) {
 				// The creation marker is gone, and never shown.
 				expectState("tags", knownvalue.MapExact(map[string]knownvalue.Check{"region": knownvalue.StringExact("uk")})),
 			},
-			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			ConfigPlanChecks: emptyPlanAfter(),
 			Check: resource.ComposeTestCheckFunc(checkMatchesAPI(t, env), func(*terraform.State) error {
 				// The lost attempt and its keyed resend, answered by replay.
 				expectRouteCount(t, env, routeCreateCompany, 2)
