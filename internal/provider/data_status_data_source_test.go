@@ -61,13 +61,7 @@ func TestAccDataStatusDataSource_afterSync(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	env.requireEmulator(t)
-	company, conn := infoTestCompany(t, env)
-	if err := env.Emulator.FailNextPull(company.ID, emulator.PullFailure{DataType: "bills"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := env.Emulator.Authorize(company.ID, conn.ID); err != nil {
-		t.Fatal(err)
-	}
+	company, _ := linkedTestCompany(t, env, emulator.PullFailure{DataType: "bills"})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviderFactories,
 		Steps: []resource.TestStep{{

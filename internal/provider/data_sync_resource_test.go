@@ -31,14 +31,27 @@ const (
 )
 
 // linkedTestCompany creates, outside Terraform, a company whose business has
-// authorised its accounting connection (which queues its first sync).
-func linkedTestCompany(t *testing.T, env *testEnv) (*codat.Company, *codat.Connection) {
+// authorised its accounting connection (which queues its first sync); each
+// of failures fails a pull of that first sync.
+func linkedTestCompany(t *testing.T, env *testEnv, failures ...emulator.PullFailure) (*codat.Company, *codat.Connection) {
 	t.Helper()
 	company, conn := infoTestCompany(t, env)
+	linkTestCompany(t, env, company, conn, failures...)
+	return company, conn
+}
+
+// linkTestCompany authorises conn as the business would, after queueing
+// failures for the sync that authorising starts.
+func linkTestCompany(t *testing.T, env *testEnv, company *codat.Company, conn *codat.Connection, failures ...emulator.PullFailure) {
+	t.Helper()
+	for _, f := range failures {
+		if err := env.Emulator.FailNextPull(company.ID, f); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := env.Emulator.Authorize(company.ID, conn.ID); err != nil {
 		t.Fatalf("authorising: %v", err)
 	}
-	return company, conn
 }
 
 // dataSyncConfig is the provider block and one codat_data_sync "test" with body.
@@ -477,17 +490,8 @@ func TestAccDataSync_unsupportedDataType(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	env.requireEmulator(t)
-	company, err := env.Client.CreateCompany(env.ctx(t), codat.CompanyRequest{Name: "Expense test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := env.Client.CreateConnection(env.ctx(t), company.ID, "xpns")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := env.Emulator.Authorize(company.ID, conn.ID); err != nil {
-		t.Fatal(err)
-	}
+	company, conn := testCompanyOn(t, env, "xpns")
+	linkTestCompany(t, env, company, conn)
 	notProvided := func(dataType string) *regexp.Regexp {
 		return regexp.MustCompile(`(?s)Codat data type not provided by the platform.*` +
 			wordsRE(fmt.Sprintf("Codat cannot sync %s for company %s: its platform (Expense Sandbox) does not provide that data type.", dataType, company.ID)).String())
