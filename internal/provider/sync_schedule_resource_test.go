@@ -528,15 +528,10 @@ func TestSyncEveryFor(t *testing.T) {
 			t.Errorf("syncEveryFor(%d, %s) = %q, want %q", c.hours, c.prior, got, c.want)
 		}
 	}
-	for s, want := range map[string]string{
+	expectProblems(t, "syncEveryProblem", syncEveryProblem, map[string]string{
 		"hourly": "", "720h": "", "1h": "", "36h": "",
 		"0h": "0 hours", "721h": "721 hours", "Daily": "got", "12": "got", "h": "got", "-1h": "got", "9999999h": "got",
-	} {
-		got := syncEveryProblem(s)
-		if (want == "") != (got == "") || !strings.Contains(got, want) {
-			t.Errorf("syncEveryProblem(%q) = %q, want %q", s, got, want)
-		}
-	}
+	})
 }
 
 func TestSyncFrom(t *testing.T) {
