@@ -191,8 +191,7 @@ func TestAccCompanyInfoDataSource_notSyncedThenSynced(t *testing.T) {
 // still running: the diagnostic says so, with the data type's status.
 func TestAccCompanyInfoDataSource_linkedNotSynced(t *testing.T) {
 	t.Parallel()
-	env := newInfoTestEnv(t, time.Hour, nil)
-	company, _ := linkedTestCompany(t, env)
+	env, company := syncingTestCompany(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviderFactories,
 		Steps: []resource.TestStep{{
@@ -277,8 +276,7 @@ func TestAccCompanyInfoDataSource_waitForSync(t *testing.T) {
 // but the sync outlasts wait_for_sync; the wait ends then, with the reason.
 func TestAccCompanyInfoDataSource_waitTimesOut(t *testing.T) {
 	t.Parallel()
-	env := newInfoTestEnv(t, time.Hour, nil)
-	company, _ := linkedTestCompany(t, env)
+	env, company := syncingTestCompany(t)
 	var started time.Time
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviderFactories,
@@ -346,8 +344,7 @@ func TestAccCompanyInfoDataSource_notFound(t *testing.T) {
 // interrupted) ends a wait at once, however long wait_for_sync is.
 func TestCompanyInfoWait_cancelStops(t *testing.T) {
 	t.Parallel()
-	env := newInfoTestEnv(t, time.Hour, nil) // authorised, but the sync takes an hour
-	company, _ := linkedTestCompany(t, env)
+	env, company := syncingTestCompany(t) // authorised, but the sync takes an hour
 	ctx, cancel := context.WithTimeout(t.Context(), 1500*time.Millisecond)
 	defer cancel()
 	start := time.Now()

@@ -40,6 +40,15 @@ func linkedTestCompany(t *testing.T, env *testEnv, failures ...emulator.PullFail
 	return company, conn
 }
 
+// syncingTestCompany is an emulator whose syncs take an hour and, there, a
+// linked company whose first sync has just been queued.
+func syncingTestCompany(t *testing.T) (*testEnv, *codat.Company) {
+	t.Helper()
+	env := newInfoTestEnv(t, time.Hour, nil)
+	company, _ := linkedTestCompany(t, env)
+	return env, company
+}
+
 // linkTestCompany authorises conn as the business would, after queueing
 // failures for the sync that authorising starts.
 func linkTestCompany(t *testing.T, env *testEnv, company *codat.Company, conn *codat.Connection, failures ...emulator.PullFailure) {
@@ -425,8 +434,7 @@ func TestAccDataSync_pullFails(t *testing.T) {
 // apply fails naming them and saying that they go on at Codat.
 func TestAccDataSync_timeout(t *testing.T) {
 	t.Parallel()
-	env := newInfoTestEnv(t, time.Hour, nil)
-	company, _ := linkedTestCompany(t, env)
+	env, company := syncingTestCompany(t)
 	var started time.Time
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviderFactories,
