@@ -326,20 +326,6 @@ func TestAccCompanyInfoDataSource_waitNotLinked(t *testing.T) {
 	}
 }
 
-func TestAccCompanyInfoDataSource_notFound(t *testing.T) {
-	t.Parallel()
-	env := newTestEnv(t)
-	const missing = "00000000-0000-4000-8000-000000000000"
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: companyInfoConfig(env, missing, ""),
-			ExpectError: regexp.MustCompile(`(?s)Codat company not found.*` +
-				wordsRE("Codat has no company with ID "+missing+". Check company_id").String()),
-		}},
-	})
-}
-
 // TestCompanyInfoWait_cancelStops: cancelling the context (Terraform
 // interrupted) ends a wait at once, however long wait_for_sync is.
 func TestCompanyInfoWait_cancelStops(t *testing.T) {
