@@ -130,15 +130,6 @@ func checkOpsMatchHistory(t *testing.T, env *testEnv, companyID *string, into *[
 	}
 }
 
-func checkRouteCount(env *testEnv, route string, want int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if got := routeCount(env, route); got != want {
-			return fmt.Errorf("%s: %d requests, want %d (all: %v)", route, got, want, env.Emulator.RequestCounts().Routes)
-		}
-		return nil
-	}
-}
-
 // TestAccDataSync_queuesOnCreateOnly: creating queues exactly the requested
 // data types and reports their operations; a plan or refresh queues
 // nothing; changing triggers replaces the sync (never the company) and
@@ -202,9 +193,7 @@ resource "codat_data_sync" "test" {
 					expectSync(tfjsonpath.New("id"), knownvalue.NotNull()),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkRouteCount(env, routeQueueDataType, 2),
-					checkRouteCount(env, routeQueueAll, 0),
-					checkRouteCount(env, routeHistory, 0),
+					checkRoutes(t, env, map[string]int{routeQueueDataType: 2, routeQueueAll: 0, routeHistory: 0}),
 					checkOpsMatchHistory(t, env, &companyID, &firstOps),
 				),
 			},
@@ -215,7 +204,7 @@ resource "codat_data_sync" "test" {
 			},
 			{
 				RefreshState: true,
-				Check:        checkRouteCount(env, routeQueueDataType, 2),
+				Check:        checkRoutes(t, env, map[string]int{routeQueueDataType: 2}),
 			},
 			{
 				// A new trigger replaces the sync only, and queues again.
@@ -226,7 +215,7 @@ resource "codat_data_sync" "test" {
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{expectSync(tfjsonpath.New("operations"), opsAre("Complete"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkRouteCount(env, routeQueueDataType, 4),
+					checkRoutes(t, env, map[string]int{routeQueueDataType: 4}),
 					checkOpsMatchHistory(t, env, &companyID, &secondOps),
 					func(*terraform.State) error {
 						for _, id := range secondOps {
@@ -247,8 +236,7 @@ resource "codat_data_sync" "test" {
 					plancheck.ExpectKnownValue(dataSyncAddr, tfjsonpath.New("operations"), knownvalue.ListSizeExact(2)),
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkRouteCount(env, routeQueueDataType, 0),
-					checkRouteCount(env, routeHistory, 0),
+					checkRoutes(t, env, map[string]int{routeQueueDataType: 0, routeHistory: 0}),
 				),
 			},
 		},
@@ -276,10 +264,9 @@ func TestAccDataSync_allDataTypes(t *testing.T) {
 			},
 			Config: dataSyncConfig(env, fmt.Sprintf("  company_id = %q", company.ID)),
 			Check: resource.ComposeAggregateTestCheckFunc(
-				checkRouteCount(env, routeQueueAll, 1),
-				checkRouteCount(env, routeQueueDataType, 0),
+				checkRoutes(t, env, map[string]int{routeQueueAll: 1, routeQueueDataType: 0}),
 				// Before, and once after; a refused query is asked again without.
-				checkRouteCount(env, routeHistory, 2+env.playing(emulator.HistoryQueryRejected)),
+				checkRoutes(t, env, map[string]int{routeHistory: 2 + env.playing(emulator.HistoryQueryRejected)}),
 				checkOpsMatchHistory(t, env, &company.ID, nil),
 				func(s *terraform.State) error {
 					ops, err := syncOps(s)
@@ -330,7 +317,7 @@ func TestAccDataSync_allDataTypes(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{
 				expectSync(tfjsonpath.New("operations"), knownvalue.ListSizeExact(0)),
 			},
-			Check: checkRouteCount(env, routeQueueAll, 1),
+			Check: checkRoutes(t, env, map[string]int{routeQueueAll: 1}),
 		}},
 	})
 }
@@ -363,7 +350,7 @@ func TestAccDataSync_waitForCompletion(t *testing.T) {
 					expectSync(tfjsonpath.New("operations"), knownvalue.ListExact([]knownvalue.Check{complete, complete, complete})),
 				},
 				// Polls at about 1s and 2.5s: one request each for the three.
-				Check: resource.ComposeAggregateTestCheckFunc(checkRouteCount(env, routeQueueDataType, 3), checkPolls(1, 4)),
+				Check: resource.ComposeAggregateTestCheckFunc(checkRoutes(t, env, map[string]int{routeQueueDataType: 3}), checkPolls(1, 4)),
 			},
 			{
 				PreConfig: env.Emulator.ResetRequestCounts,
@@ -373,7 +360,7 @@ func TestAccDataSync_waitForCompletion(t *testing.T) {
 					statecheck.ExpectKnownValue(dataSyncAddr, tfjsonpath.New("operations"), knownvalue.ListSizeExact(10)),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkRouteCount(env, routeQueueAll, 1),
+					checkRoutes(t, env, map[string]int{routeQueueAll: 1}),
 					checkPolls(2, 5),
 					func(s *terraform.State) error {
 						ops, err := syncOps(s)
