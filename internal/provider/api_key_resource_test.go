@@ -109,7 +109,7 @@ func TestAccAPIKey_lifecycle(t *testing.T) {
 					Check: resource.ComposeTestCheckFunc(
 						checkKeyWorks(t, env),
 						checkAPIKeyCount(t, env, 2),
-						checkRoutes(t, env, map[string]int{routeCreateAPIKey: 1}),
+						checkRoutes(env, map[string]int{routeCreateAPIKey: 1}),
 						resource.TestCheckResourceAttrSet(apiKeyAddr, "created_date"),
 						func(s *terraform.State) error { firstKey = keyInState(s); return nil },
 					),
@@ -124,7 +124,7 @@ func TestAccAPIKey_lifecycle(t *testing.T) {
 						checkKeyWorks(t, env),
 						checkAPIKeyCount(t, env, 2),
 						// The old key had its secret in state: no list needed to delete it.
-						checkRoutes(t, env, map[string]int{routeCreateAPIKey: 1, routeDeleteAPIKey: 1}),
+						checkRoutes(env, map[string]int{routeCreateAPIKey: 1, routeDeleteAPIKey: 1}),
 						func(s *terraform.State) error {
 							if keyInState(s) == firstKey {
 								return fmt.Errorf("the key was not replaced")

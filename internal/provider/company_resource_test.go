@@ -246,7 +246,7 @@ func TestAccCompany_withPlatform(t *testing.T) {
 				Check: resource.ComposeTestCheckFunc(
 					checkMatchesAPI(t, env),
 					// Two writes: the company, then its connection.
-					checkRoutes(t, env, map[string]int{routeCreateCompany: 1, routeCreateConnection: 1}),
+					checkRoutes(env, map[string]int{routeCreateCompany: 1, routeCreateConnection: 1}),
 				),
 			},
 			importVerifyStep(companyAddr, ""),
@@ -291,7 +291,7 @@ func TestAccCompany_updateInPlace(t *testing.T) {
 					expectState("name", knownvalue.StringExact("Acme Trading, Ltd.")),
 					expectState("tags", knownvalue.MapExact(map[string]knownvalue.Check{"a": knownvalue.StringExact("1"), "c": knownvalue.StringExact("3")})),
 				},
-				Check: resource.ComposeTestCheckFunc(checkMatchesAPI(t, env), checkRoutes(t, env, map[string]int{routeReplaceCompany: 1, routeCreateConnection: 0})),
+				Check: resource.ComposeTestCheckFunc(checkMatchesAPI(t, env), checkRoutes(env, map[string]int{routeReplaceCompany: 1, routeCreateConnection: 0})),
 			},
 			{
 				// Removing description and tags clears them at Codat.
@@ -412,7 +412,7 @@ func TestAccCompany_platformChange(t *testing.T) {
 					expectState("status", knownvalue.StringExact("Linked")),
 					expectState("connections", knownvalue.ListSizeExact(1)),
 				},
-				Check: resource.ComposeTestCheckFunc(checkMatchesAPI(t, env), checkRoutes(t, env, map[string]int{routeCreateConnection: 0, routeDeleteConnection: 1})),
+				Check: resource.ComposeTestCheckFunc(checkMatchesAPI(t, env), checkRoutes(env, map[string]int{routeCreateConnection: 0, routeDeleteConnection: 1})),
 			},
 			{
 				// Removing platform_key keeps the linked connection and its data.
@@ -560,7 +560,7 @@ func TestAccCompany_deletionProtection(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(companyAddr, plancheck.ResourceActionUpdate),
 				}},
-				Check: checkRoutes(t, env, map[string]int{routeReplaceCompany: 0}),
+				Check: checkRoutes(env, map[string]int{routeReplaceCompany: 0}),
 			},
 		},
 	})
@@ -833,7 +833,7 @@ func TestAccCompany_connectionCreateFails(t *testing.T) {
 					expectState("status", knownvalue.StringExact("PendingAuth")),
 					expectState("connections", knownvalue.ListSizeExact(1)),
 				},
-				Check: resource.ComposeTestCheckFunc(checkMatchesAPI(t, env), checkRoutes(t, env, map[string]int{routeCreateConnection: 0})),
+				Check: resource.ComposeTestCheckFunc(checkMatchesAPI(t, env), checkRoutes(env, map[string]int{routeCreateConnection: 0})),
 			},
 		},
 	})

@@ -90,7 +90,7 @@ func TestAccCORSSettings_lifecycle(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{originsState("https://app.example.com", "http://localhost:3000")},
 				Check: resource.ComposeTestCheckFunc(
 					checkOriginsAtCodat(t, env, "https://app.example.com", "http://localhost:3000"),
-					checkRoutes(t, env, map[string]int{routeSetCORS: 1}),
+					checkRoutes(env, map[string]int{routeSetCORS: 1}),
 				),
 			},
 			{
@@ -124,7 +124,7 @@ func TestAccCORSSettings_importedThenDestroyed(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProviderFactories,
 		CheckDestroy:             checkOriginsAtCodat(t, env, portalOrigin),
 		Steps: []resource.TestStep{
-			importUnchangedStep(t, env, corsConfig(env, portalOrigin), corsAddr, "cors", routeSetCORS),
+			importUnchangedStep(env, corsConfig(env, portalOrigin), corsAddr, "cors", routeSetCORS),
 			{
 				Config: corsConfig(env, "https://app.example.com"),
 				Check:  checkOriginsAtCodat(t, env, "https://app.example.com"),

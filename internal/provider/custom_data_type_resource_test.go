@@ -65,7 +65,7 @@ func TestAccCustomDataType_lifecycle(t *testing.T) {
 				},
 				Check: resource.ComposeTestCheckFunc(
 					checkCustomAtCodat(t, env, cashflow("/reports/CashFlow")),
-					checkRoutes(t, env, map[string]int{routePutCustom: 1}),
+					checkRoutes(env, map[string]int{routePutCustom: 1}),
 				),
 			},
 			{
@@ -74,7 +74,7 @@ func TestAccCustomDataType_lifecycle(t *testing.T) {
 				ConfigPlanChecks: emptyPlanAfter(plancheck.ExpectResourceAction(customAddr, plancheck.ResourceActionUpdate)),
 				Check: resource.ComposeTestCheckFunc(
 					checkCustomAtCodat(t, env, cashflow("/reports/CashFlow?minorversion=65")),
-					checkRoutes(t, env, map[string]int{routePutCustom: 1}),
+					checkRoutes(env, map[string]int{routePutCustom: 1}),
 				),
 			},
 			{

@@ -193,7 +193,7 @@ resource "codat_data_sync" "test" {
 					expectSync(tfjsonpath.New("id"), knownvalue.NotNull()),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkRoutes(t, env, map[string]int{routeQueueDataType: 2, routeQueueAll: 0, routeHistory: 0}),
+					checkRoutes(env, map[string]int{routeQueueDataType: 2, routeQueueAll: 0, routeHistory: 0}),
 					checkOpsMatchHistory(t, env, &companyID, &firstOps),
 				),
 			},
@@ -204,7 +204,7 @@ resource "codat_data_sync" "test" {
 			},
 			{
 				RefreshState: true,
-				Check:        checkRoutes(t, env, map[string]int{routeQueueDataType: 2}),
+				Check:        checkRoutes(env, map[string]int{routeQueueDataType: 2}),
 			},
 			{
 				// A new trigger replaces the sync only, and queues again.
@@ -215,7 +215,7 @@ resource "codat_data_sync" "test" {
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{expectSync(tfjsonpath.New("operations"), opsAre("Complete"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkRoutes(t, env, map[string]int{routeQueueDataType: 4}),
+					checkRoutes(env, map[string]int{routeQueueDataType: 4}),
 					checkOpsMatchHistory(t, env, &companyID, &secondOps),
 					func(*terraform.State) error {
 						for _, id := range secondOps {
@@ -236,7 +236,7 @@ resource "codat_data_sync" "test" {
 					plancheck.ExpectKnownValue(dataSyncAddr, tfjsonpath.New("operations"), knownvalue.ListSizeExact(2)),
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkRoutes(t, env, map[string]int{routeQueueDataType: 0, routeHistory: 0}),
+					checkRoutes(env, map[string]int{routeQueueDataType: 0, routeHistory: 0}),
 				),
 			},
 		},
@@ -264,9 +264,9 @@ func TestAccDataSync_allDataTypes(t *testing.T) {
 			},
 			Config: dataSyncConfig(env, fmt.Sprintf("  company_id = %q", company.ID)),
 			Check: resource.ComposeAggregateTestCheckFunc(
-				checkRoutes(t, env, map[string]int{routeQueueAll: 1, routeQueueDataType: 0}),
+				checkRoutes(env, map[string]int{routeQueueAll: 1, routeQueueDataType: 0}),
 				// Before, and once after; a refused query is asked again without.
-				checkRoutes(t, env, map[string]int{routeHistory: 2 + env.playing(emulator.HistoryQueryRejected)}),
+				checkRoutes(env, map[string]int{routeHistory: 2 + env.playing(emulator.HistoryQueryRejected)}),
 				checkOpsMatchHistory(t, env, &company.ID, nil),
 				func(s *terraform.State) error {
 					ops, err := syncOps(s)
@@ -317,7 +317,7 @@ func TestAccDataSync_allDataTypes(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{
 				expectSync(tfjsonpath.New("operations"), knownvalue.ListSizeExact(0)),
 			},
-			Check: checkRoutes(t, env, map[string]int{routeQueueAll: 1}),
+			Check: checkRoutes(env, map[string]int{routeQueueAll: 1}),
 		}},
 	})
 }
@@ -350,7 +350,7 @@ func TestAccDataSync_waitForCompletion(t *testing.T) {
 					expectSync(tfjsonpath.New("operations"), knownvalue.ListExact([]knownvalue.Check{complete, complete, complete})),
 				},
 				// Polls at about 1s and 2.5s: one request each for the three.
-				Check: resource.ComposeAggregateTestCheckFunc(checkRoutes(t, env, map[string]int{routeQueueDataType: 3}), checkPolls(1, 4)),
+				Check: resource.ComposeAggregateTestCheckFunc(checkRoutes(env, map[string]int{routeQueueDataType: 3}), checkPolls(1, 4)),
 			},
 			{
 				PreConfig: env.Emulator.ResetRequestCounts,
@@ -360,7 +360,7 @@ func TestAccDataSync_waitForCompletion(t *testing.T) {
 					statecheck.ExpectKnownValue(dataSyncAddr, tfjsonpath.New("operations"), knownvalue.ListSizeExact(10)),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkRoutes(t, env, map[string]int{routeQueueAll: 1}),
+					checkRoutes(env, map[string]int{routeQueueAll: 1}),
 					checkPolls(2, 5),
 					func(s *terraform.State) error {
 						ops, err := syncOps(s)

@@ -151,7 +151,7 @@ output "invoices_status" {
 			{
 				RefreshState: true,
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkRoutes(t, env, map[string]int{routeQueueDataType: 0, routeQueueAll: 0}),
+					checkRoutes(env, map[string]int{routeQueueDataType: 0, routeQueueAll: 0}),
 				),
 			},
 		},

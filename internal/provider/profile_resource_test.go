@@ -73,7 +73,7 @@ func TestAccProfile_lifecycle(t *testing.T) {
 						p.Name, p.LogoURL = "Harbour Lending", "https://img.harbour.example/logo.png"
 						return p
 					}),
-					checkRoutes(t, env, map[string]int{routePutProfile: 1}),
+					checkRoutes(env, map[string]int{routePutProfile: 1}),
 				),
 			},
 			{
@@ -126,7 +126,7 @@ func TestAccProfile_clearsAndImportsWithoutChanging(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProviderFactories,
 		CheckDestroy:             checkProfileIs(t, env, func() codat.Profile { return original }),
 		Steps: []resource.TestStep{
-			importUnchangedStep(t, env, brandingConfig(env, fmt.Sprintf("  name = %q", original.Name)), brandingAddr, "profile", routePutProfile),
+			importUnchangedStep(env, brandingConfig(env, fmt.Sprintf("  name = %q", original.Name)), brandingAddr, "profile", routePutProfile),
 			{
 				Config: brandingConfig(env, `  logo_url = ""`),
 				Check: checkProfileIs(t, env, func() codat.Profile {

@@ -108,7 +108,7 @@ func TestAccProfileSyncSettings_lifecycle(t *testing.T) {
 				),
 				Check: resource.ComposeTestCheckFunc(
 					checkProfile(t, env, defaults, updatedAtCodat),
-					checkRoutes(t, env, map[string]int{routeSetProfileSync: 1}),
+					checkRoutes(env, map[string]int{routeSetProfileSync: 1}),
 					func(*terraform.State) error {
 						afterUpdate = profileSettings(t, env).Settings
 						return nil
@@ -178,7 +178,7 @@ func TestAccProfileSyncSettings_importBlockChangesNothing(t *testing.T) {
 		// Terraform never set anything, so destroy has nothing to restore.
 		CheckDestroy: resource.ComposeTestCheckFunc(
 			checkProfileRestored(t, env, original),
-			checkRoutes(t, env, map[string]int{routeSetProfileSync: 0}),
+			checkRoutes(env, map[string]int{routeSetProfileSync: 0}),
 		),
 		Steps: []resource.TestStep{{
 			PreConfig: env.Emulator.ResetRequestCounts,

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -44,23 +45,29 @@ func importFailsStep(addr, id string, want *regexp.Regexp) resource.TestStep {
 // importUnchangedStep imports addr by id through an import block with a
 // configuration that matches Codat: the plan changes nothing and the apply
 // sends nothing on writeRoute.
-func importUnchangedStep(t *testing.T, env *testEnv, config, addr, id, writeRoute string) resource.TestStep {
+func importUnchangedStep(env *testEnv, config, addr, id, writeRoute string) resource.TestStep {
 	return resource.TestStep{
 		PreConfig: env.Emulator.ResetRequestCounts,
 		Config:    config + importBlock(addr, id),
 		ConfigPlanChecks: resource.ConfigPlanChecks{
 			PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop)},
 		},
-		Check: checkRoutes(t, env, map[string]int{writeRoute: 0}),
+		Check: checkRoutes(env, map[string]int{writeRoute: 0}),
 	}
 }
 
 // checkRoutes checks the emulator's request counts since the step's
-// PreConfig reset them.
-func checkRoutes(t *testing.T, env *testEnv, want map[string]int) resource.TestCheckFunc {
+// PreConfig reset them; the step's error names every route that is off.
+func checkRoutes(env *testEnv, want map[string]int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
+		var errs []error
 		for route, n := range want {
-			expectRouteCount(t, env, route, n)
+			if got := routeCount(env, route); got != n {
+				errs = append(errs, fmt.Errorf("%s: %d requests, want %d", route, got, n))
+			}
+		}
+		if errs != nil {
+			return fmt.Errorf("%w\n(all: %v)", errors.Join(errs...), env.Emulator.RequestCounts().Routes)
 		}
 		return nil
 	}

@@ -81,7 +81,7 @@ func TestAccSupplementalDataConfig_lifecycle(t *testing.T) {
 				},
 				Check: resource.ComposeTestCheckFunc(
 					checkSupplementalAtCodat(t, env, map[string]codat.SupplementalDataSource{"theirs": theirs, "shared": bank, "payments": payments}),
-					checkRoutes(t, env, map[string]int{routePutSupplemental: 1}),
+					checkRoutes(env, map[string]int{routePutSupplemental: 1}),
 				),
 			},
 			{
@@ -91,7 +91,7 @@ func TestAccSupplementalDataConfig_lifecycle(t *testing.T) {
 				ConfigPlanChecks: emptyPlanAfter(plancheck.ExpectResourceAction(supplementalAddr, plancheck.ResourceActionUpdate)),
 				Check: resource.ComposeTestCheckFunc(
 					checkSupplementalAtCodat(t, env, map[string]codat.SupplementalDataSource{"theirs": theirs, "shared": bank}),
-					checkRoutes(t, env, map[string]int{routePutSupplemental: 1}),
+					checkRoutes(env, map[string]int{routePutSupplemental: 1}),
 				),
 			},
 			{

@@ -255,7 +255,7 @@ func TestAccSyncSchedule_lifecycle(t *testing.T) {
 						}),
 					}),
 					// One write, with every data type.
-					checkRoutes(t, env, map[string]int{routeSetCompanySync: 1}),
+					checkRoutes(env, map[string]int{routeSetCompanySync: 1}),
 					snapshot(&afterCreate),
 				),
 			},
@@ -391,7 +391,7 @@ func TestAccSyncSchedule_importAndSpelling(t *testing.T) {
 				},
 				Check: resource.ComposeTestCheckFunc(
 					checkCompanySettings(t, env, company.ID, true, defaults, custom),
-					checkRoutes(t, env, map[string]int{routeSetCompanySync: 0}),
+					checkRoutes(env, map[string]int{routeSetCompanySync: 0}),
 				),
 			},
 			{

@@ -86,7 +86,7 @@ func TestAccWebhookConsumer_lifecycle(t *testing.T) {
 				Check: resource.ComposeTestCheckFunc(
 					checkConsumers(t, env, 1, &codat.WebhookConsumerRequest{URL: "https://hooks.example.com/codat",
 						EventTypes: []string{"company.created", "connection.connected"}, CompanyTags: []string{"region:uk"}}),
-					checkRoutes(t, env, map[string]int{routeCreateConsumer: 1}),
+					checkRoutes(env, map[string]int{routeCreateConsumer: 1}),
 					func(s *terraform.State) error {
 						firstID = s.RootModule().Resources[consumerAddr].Primary.ID
 						return nil
@@ -100,7 +100,7 @@ func TestAccWebhookConsumer_lifecycle(t *testing.T) {
 				Check: resource.ComposeTestCheckFunc(
 					checkConsumers(t, env, 1, &codat.WebhookConsumerRequest{URL: "https://hooks.example.com/codat", Disabled: true,
 						EventTypes: []string{"company.created", "connection.connected", "read.completed"}, CompanyTags: []string{"region:ie", "region:uk"}}),
-					checkRoutes(t, env, map[string]int{routeCreateConsumer: 1, routeDeleteConsumer: 1}),
+					checkRoutes(env, map[string]int{routeCreateConsumer: 1, routeDeleteConsumer: 1}),
 					func(s *terraform.State) error {
 						if s.RootModule().Resources[consumerAddr].Primary.ID == firstID {
 							return fmt.Errorf("the consumer was not replaced")
@@ -168,7 +168,7 @@ func TestAccWebhookConsumer_lostCreate(t *testing.T) {
 			Config: config,
 			Check: resource.ComposeTestCheckFunc(
 				checkConsumers(t, env, 1, &codat.WebhookConsumerRequest{URL: "http://127.0.0.1:9/hook", EventTypes: []string{"company.created"}}),
-				checkRoutes(t, env, map[string]int{routeCreateConsumer: 1}),
+				checkRoutes(env, map[string]int{routeCreateConsumer: 1}),
 				func(*terraform.State) error {
 					if n := env.Emulator.RequestCounts().FaultsInjected; n != 1 {
 						return fmt.Errorf("%d faults injected, want the one dropped create", n)
