@@ -73,11 +73,7 @@ func checkKeyWorks(t *testing.T, env *testEnv) resource.TestCheckFunc {
 
 func apiKeysAtCodat(t *testing.T, env *testEnv) []codat.APIKey {
 	t.Helper()
-	keys, err := env.Client.ListAPIKeys(env.ctx(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return keys
+	return atCodat(t, env, env.Client.ListAPIKeys)
 }
 
 func checkAPIKeyCount(t *testing.T, env *testEnv, n int) resource.TestCheckFunc {
@@ -102,11 +98,9 @@ func TestAccAPIKey_lifecycle(t *testing.T) {
 			CheckDestroy:             checkAPIKeyCount(t, env, 1),
 			Steps: []resource.TestStep{
 				{
-					PreConfig: env.Emulator.ResetRequestCounts,
-					Config:    apiKeyConfig(env, `  name = "invoice-processor"`),
-					ConfigPlanChecks: resource.ConfigPlanChecks{
-						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-					},
+					PreConfig:        env.Emulator.ResetRequestCounts,
+					Config:           apiKeyConfig(env, `  name = "invoice-processor"`),
+					ConfigPlanChecks: emptyPlanAfter(),
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue(apiKeyAddr, tfjsonpath.New("key"), knownvalue.StringRegexp(regexp.MustCompile(`^[A-Za-z0-9]{40}$`))),
 						statecheck.ExpectKnownValue(apiKeyAddr, tfjsonpath.New("name"), knownvalue.StringExact("invoice-processor")),
@@ -115,7 +109,7 @@ func TestAccAPIKey_lifecycle(t *testing.T) {
 					Check: resource.ComposeTestCheckFunc(
 						checkKeyWorks(t, env),
 						checkAPIKeyCount(t, env, 2),
-						checkRoutes(t, env, map[string]int{routeCreateAPIKey: 1}),
+						checkRoutes(env, map[string]int{routeCreateAPIKey: 1}),
 						resource.TestCheckResourceAttrSet(apiKeyAddr, "created_date"),
 						func(s *terraform.State) error { firstKey = keyInState(s); return nil },
 					),
@@ -130,7 +124,7 @@ func TestAccAPIKey_lifecycle(t *testing.T) {
 						checkKeyWorks(t, env),
 						checkAPIKeyCount(t, env, 2),
 						// The old key had its secret in state: no list needed to delete it.
-						checkRoutes(t, env, map[string]int{routeCreateAPIKey: 1, routeDeleteAPIKey: 1}),
+						checkRoutes(env, map[string]int{routeCreateAPIKey: 1, routeDeleteAPIKey: 1}),
 						func(s *terraform.State) error {
 							if keyInState(s) == firstKey {
 								return fmt.Errorf("the key was not replaced")
@@ -229,7 +223,7 @@ func TestAccAPIKey_refusesAnImportedOwnKey(t *testing.T) {
 		if !listed {
 			want = messageRE("Terraform cannot tell this API key from the one it is using")
 		}
-		imported := apiKeyConfig(env, "") + fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", apiKeyAddr, startID)
+		imported := apiKeyConfig(env, "") + importBlock(apiKeyAddr, startID)
 		keyFile := filepath.Join(t.TempDir(), "key")
 		rotated := fmt.Sprintf("provider \"codat\" {\n  base_url = %q\n  api_key  = file(%q)\n}\n", env.BaseURL, keyFile) +
 			"resource \"codat_api_key\" \"test\" {}\n"

@@ -47,13 +47,20 @@ func newInfoTestEnv(t *testing.T, syncStep time.Duration, wrap func(http.Handler
 // to an accounting platform that the business has not authorised yet.
 func infoTestCompany(t *testing.T, env *testEnv) (company *codat.Company, conn *codat.Connection) {
 	t.Helper()
+	return testCompanyOn(t, env, accountingPlatformKey(t, env))
+}
+
+// testCompanyOn creates, outside Terraform, a company with one connection to
+// platformKey that the business has not authorised yet.
+func testCompanyOn(t *testing.T, env *testEnv, platformKey string) (company *codat.Company, conn *codat.Connection) {
+	t.Helper()
 	ctx := env.ctx(t)
 	company, err := env.Client.CreateCompany(ctx, codat.CompanyRequest{Name: "Info test " + t.Name()[len("TestAcc"):]})
 	if err != nil {
 		t.Fatalf("creating a company: %v", err)
 	}
 	t.Cleanup(func() { _ = env.Client.DeleteCompany(ctx, company.ID) })
-	conn, err = env.Client.CreateConnection(ctx, company.ID, accountingPlatformKey(t, env))
+	conn, err = env.Client.CreateConnection(ctx, company.ID, platformKey)
 	if err != nil {
 		t.Fatalf("connecting the company: %v", err)
 	}
@@ -184,11 +191,7 @@ func TestAccCompanyInfoDataSource_notSyncedThenSynced(t *testing.T) {
 // still running: the diagnostic says so, with the data type's status.
 func TestAccCompanyInfoDataSource_linkedNotSynced(t *testing.T) {
 	t.Parallel()
-	env := newInfoTestEnv(t, time.Hour, nil)
-	company, conn := infoTestCompany(t, env)
-	if err := env.Emulator.Authorize(company.ID, conn.ID); err != nil {
-		t.Fatal(err)
-	}
+	env, company := syncingTestCompany(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviderFactories,
 		Steps: []resource.TestStep{{
@@ -206,13 +209,7 @@ func TestAccCompanyInfoDataSource_syncFailed(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	env.requireEmulator(t)
-	company, conn := infoTestCompany(t, env)
-	if err := env.Emulator.FailNextPull(company.ID, emulator.PullFailure{DataType: "company", Status: codat.PullStatusFetchError}); err != nil {
-		t.Fatal(err)
-	}
-	if err := env.Emulator.Authorize(company.ID, conn.ID); err != nil {
-		t.Fatal(err)
-	}
+	company, _ := linkedTestCompany(t, env, emulator.PullFailure{DataType: "company", Status: codat.PullStatusFetchError})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviderFactories,
 		Steps: []resource.TestStep{{
@@ -279,11 +276,7 @@ func TestAccCompanyInfoDataSource_waitForSync(t *testing.T) {
 // but the sync outlasts wait_for_sync; the wait ends then, with the reason.
 func TestAccCompanyInfoDataSource_waitTimesOut(t *testing.T) {
 	t.Parallel()
-	env := newInfoTestEnv(t, time.Hour, nil)
-	company, conn := infoTestCompany(t, env)
-	if err := env.Emulator.Authorize(company.ID, conn.ID); err != nil {
-		t.Fatal(err)
-	}
+	env, company := syncingTestCompany(t)
 	var started time.Time
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviderFactories,
@@ -333,29 +326,11 @@ func TestAccCompanyInfoDataSource_waitNotLinked(t *testing.T) {
 	}
 }
 
-func TestAccCompanyInfoDataSource_notFound(t *testing.T) {
-	t.Parallel()
-	env := newTestEnv(t)
-	const missing = "00000000-0000-4000-8000-000000000000"
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: companyInfoConfig(env, missing, ""),
-			ExpectError: regexp.MustCompile(`(?s)Codat company not found.*` +
-				wordsRE("Codat has no company with ID "+missing+". Check company_id").String()),
-		}},
-	})
-}
-
 // TestCompanyInfoWait_cancelStops: cancelling the context (Terraform
 // interrupted) ends a wait at once, however long wait_for_sync is.
 func TestCompanyInfoWait_cancelStops(t *testing.T) {
 	t.Parallel()
-	env := newInfoTestEnv(t, time.Hour, nil) // authorised, but the sync takes an hour
-	company, conn := infoTestCompany(t, env)
-	if err := env.Emulator.Authorize(company.ID, conn.ID); err != nil {
-		t.Fatal(err)
-	}
+	env, company := syncingTestCompany(t) // authorised, but the sync takes an hour
 	ctx, cancel := context.WithTimeout(t.Context(), 1500*time.Millisecond)
 	defer cancel()
 	start := time.Now()

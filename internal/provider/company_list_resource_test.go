@@ -70,15 +70,11 @@ func TestAccCompanyList_query(t *testing.T) {
 		return map[string]knownvalue.Check{"id": knownvalue.StringExact(ids[i])}
 	}
 	byID := func(i int) queryfilter.QueryFilter { return queryfilter.ByResourceIdentity(identity(i)) }
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: featureProviderFactories,
-		Steps: []resource.TestStep{
-			// The provider block; the query files of the next step use it.
-			{Config: env.providerBlock()},
-			{
-				PreConfig: env.Emulator.ResetRequestCounts,
-				Query:     true,
-				Config: `
+	queryTest(t, env, []resource.TestStep{
+		{
+			PreConfig: env.Emulator.ResetRequestCounts,
+			Query:     true,
+			Config: `
 list "codat_company" "lending" {
   provider         = codat
   include_resource = true
@@ -109,34 +105,33 @@ list "codat_company" "first_three" {
   limit    = 3
 }
 `,
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("codat_company.lending", 60),
-					querycheck.ExpectIdentity("codat_company.lending", identity(0)),
-					querycheck.ExpectIdentity("codat_company.lending", identity(5900)),
-					querycheck.ExpectResourceDisplayName("codat_company.lending", byID(100), knownvalue.StringExact("Adopted Company 0100")),
-					// The codat_company an import would give: the only
-					// connection adopted, so platform_key is set.
-					querycheck.ExpectResourceKnownValues("codat_company.lending", byID(0), []querycheck.KnownValueCheck{
-						{Path: tfjsonpath.New("name"), KnownValue: knownvalue.StringExact("Adopted Company 0000")},
-						{Path: tfjsonpath.New("platform_key"), KnownValue: knownvalue.StringExact("gbol")},
-						{Path: tfjsonpath.New("status"), KnownValue: knownvalue.StringExact("Linked")},
-						{Path: tfjsonpath.New("tags"), KnownValue: knownvalue.MapExact(map[string]knownvalue.Check{
-							"region": knownvalue.StringExact("uk"), "team": knownvalue.StringExact("lending"),
-						})},
-						{Path: tfjsonpath.New("deletion_protection"), KnownValue: knownvalue.Bool(false)},
-					}),
-					querycheck.ExpectResourceKnownValues("codat_company.lending", byID(200), []querycheck.KnownValueCheck{
-						{Path: tfjsonpath.New("platform_key"), KnownValue: knownvalue.Null()},
-						{Path: tfjsonpath.New("status"), KnownValue: knownvalue.StringExact(statusBlank)},
-					}),
-					// Every 300th: lending, and a Linked Xero connection.
-					querycheck.ExpectLength("codat_company.lending_on_xero", 20),
-					querycheck.ExpectIdentity("codat_company.lending_on_xero", identity(300)),
-					// "Adopted Company 0040" to "0049".
-					querycheck.ExpectLength("codat_company.by_name", 10),
-					querycheck.ExpectIdentity("codat_company.by_name", identity(49)),
-					querycheck.ExpectLength("codat_company.first_three", 3),
-				},
+			QueryResultChecks: []querycheck.QueryResultCheck{
+				querycheck.ExpectLength("codat_company.lending", 60),
+				querycheck.ExpectIdentity("codat_company.lending", identity(0)),
+				querycheck.ExpectIdentity("codat_company.lending", identity(5900)),
+				querycheck.ExpectResourceDisplayName("codat_company.lending", byID(100), knownvalue.StringExact("Adopted Company 0100")),
+				// The codat_company an import would give: the only
+				// connection adopted, so platform_key is set.
+				querycheck.ExpectResourceKnownValues("codat_company.lending", byID(0), []querycheck.KnownValueCheck{
+					{Path: tfjsonpath.New("name"), KnownValue: knownvalue.StringExact("Adopted Company 0000")},
+					{Path: tfjsonpath.New("platform_key"), KnownValue: knownvalue.StringExact("gbol")},
+					{Path: tfjsonpath.New("status"), KnownValue: knownvalue.StringExact("Linked")},
+					{Path: tfjsonpath.New("tags"), KnownValue: knownvalue.MapExact(map[string]knownvalue.Check{
+						"region": knownvalue.StringExact("uk"), "team": knownvalue.StringExact("lending"),
+					})},
+					{Path: tfjsonpath.New("deletion_protection"), KnownValue: knownvalue.Bool(false)},
+				}),
+				querycheck.ExpectResourceKnownValues("codat_company.lending", byID(200), []querycheck.KnownValueCheck{
+					{Path: tfjsonpath.New("platform_key"), KnownValue: knownvalue.Null()},
+					{Path: tfjsonpath.New("status"), KnownValue: knownvalue.StringExact(statusBlank)},
+				}),
+				// Every 300th: lending, and a Linked Xero connection.
+				querycheck.ExpectLength("codat_company.lending_on_xero", 20),
+				querycheck.ExpectIdentity("codat_company.lending_on_xero", identity(300)),
+				// "Adopted Company 0040" to "0049".
+				querycheck.ExpectLength("codat_company.by_name", 10),
+				querycheck.ExpectIdentity("codat_company.by_name", identity(49)),
+				querycheck.ExpectLength("codat_company.first_three", 3),
 			},
 		},
 	})

@@ -207,11 +207,7 @@ func TestAccCompany_withoutPlatform(t *testing.T) {
 				},
 				Check: checkMatchesAPI(t, env),
 			},
-			{
-				ResourceName:      companyAddr,
-				ImportState:       true,
-				ImportStateVerify: true,
-			},
+			importVerifyStep(companyAddr, ""),
 		},
 	})
 }
@@ -249,19 +245,11 @@ func TestAccCompany_withPlatform(t *testing.T) {
 				},
 				Check: resource.ComposeTestCheckFunc(
 					checkMatchesAPI(t, env),
-					func(*terraform.State) error {
-						// Two writes: the company, then its connection.
-						expectRouteCount(t, env, routeCreateCompany, 1)
-						expectRouteCount(t, env, routeCreateConnection, 1)
-						return nil
-					},
+					// Two writes: the company, then its connection.
+					checkRoutes(env, map[string]int{routeCreateCompany: 1, routeCreateConnection: 1}),
 				),
 			},
-			{
-				ResourceName:      companyAddr,
-				ImportState:       true,
-				ImportStateVerify: true,
-			},
+			importVerifyStep(companyAddr, ""),
 		},
 	})
 }
@@ -303,11 +291,7 @@ func TestAccCompany_updateInPlace(t *testing.T) {
 					expectState("name", knownvalue.StringExact("Acme Trading, Ltd.")),
 					expectState("tags", knownvalue.MapExact(map[string]knownvalue.Check{"a": knownvalue.StringExact("1"), "c": knownvalue.StringExact("3")})),
 				},
-				Check: resource.ComposeTestCheckFunc(checkMatchesAPI(t, env), func(*terraform.State) error {
-					expectRouteCount(t, env, routeReplaceCompany, 1)
-					expectRouteCount(t, env, routeCreateConnection, 0)
-					return nil
-				}),
+				Check: resource.ComposeTestCheckFunc(checkMatchesAPI(t, env), checkRoutes(env, map[string]int{routeReplaceCompany: 1, routeCreateConnection: 0})),
 			},
 			{
 				// Removing description and tags clears them at Codat.
@@ -428,11 +412,7 @@ func TestAccCompany_platformChange(t *testing.T) {
 					expectState("status", knownvalue.StringExact("Linked")),
 					expectState("connections", knownvalue.ListSizeExact(1)),
 				},
-				Check: resource.ComposeTestCheckFunc(checkMatchesAPI(t, env), func(*terraform.State) error {
-					expectRouteCount(t, env, routeCreateConnection, 0)
-					expectRouteCount(t, env, routeDeleteConnection, 1)
-					return nil
-				}),
+				Check: resource.ComposeTestCheckFunc(checkMatchesAPI(t, env), checkRoutes(env, map[string]int{routeCreateConnection: 0, routeDeleteConnection: 1})),
 			},
 			{
 				// Removing platform_key keeps the linked connection and its data.
@@ -473,7 +453,7 @@ func TestAccCompany_importBlock(t *testing.T) {
   name         = "Made Elsewhere"
   description  = "from the portal"
   tags         = { region = "uk" }
-  platform_key = "gbol"`) + fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", companyAddr, company.ID),
+  platform_key = "gbol"`) + importBlock(companyAddr, company.ID),
 			// The company's only connection is adopted, so the import
 			// changes nothing.
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -525,11 +505,8 @@ func TestAccCompany_importDropsCreationMarker(t *testing.T) {
 				Steps: []resource.TestStep{{
 					Config: companyConfig(env, `
   name = "Left Behind"
-  tags = { region = "uk" }`) + fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", companyAddr, company.ID),
-					ConfigPlanChecks: resource.ConfigPlanChecks{
-						PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(companyAddr, plancheck.ResourceActionNoop)},
-						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-					},
+  tags = { region = "uk" }`) + importBlock(companyAddr, company.ID),
+					ConfigPlanChecks: emptyPlanAfter(plancheck.ExpectResourceAction(companyAddr, plancheck.ResourceActionNoop)),
 					ConfigStateChecks: []statecheck.StateCheck{
 						expectState("tags", knownvalue.MapExact(map[string]knownvalue.Check{"region": knownvalue.StringExact("uk")})),
 					},
@@ -583,10 +560,7 @@ func TestAccCompany_deletionProtection(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(companyAddr, plancheck.ResourceActionUpdate),
 				}},
-				Check: func(*terraform.State) error {
-					expectRouteCount(t, env, routeReplaceCompany, 0)
-					return nil
-				},
+				Check: checkRoutes(env, map[string]int{routeReplaceCompany: 0}),
 			},
 		},
 	})
@@ -782,7 +756,7 @@ func TestAccCompany_ambiguousCreates(t *testing.T) {
 				// The creation marker is gone, and never shown.
 				expectState("tags", knownvalue.MapExact(map[string]knownvalue.Check{"region": knownvalue.StringExact("uk")})),
 			},
-			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			ConfigPlanChecks: emptyPlanAfter(),
 			Check: resource.ComposeTestCheckFunc(checkMatchesAPI(t, env), func(*terraform.State) error {
 				// The lost attempt and its keyed resend, answered by replay.
 				expectRouteCount(t, env, routeCreateCompany, 2)
@@ -859,10 +833,7 @@ func TestAccCompany_connectionCreateFails(t *testing.T) {
 					expectState("status", knownvalue.StringExact("PendingAuth")),
 					expectState("connections", knownvalue.ListSizeExact(1)),
 				},
-				Check: resource.ComposeTestCheckFunc(checkMatchesAPI(t, env), func(*terraform.State) error {
-					expectRouteCount(t, env, routeCreateConnection, 0)
-					return nil
-				}),
+				Check: resource.ComposeTestCheckFunc(checkMatchesAPI(t, env), checkRoutes(env, map[string]int{routeCreateConnection: 0})),
 			},
 		},
 	})
@@ -1065,7 +1036,7 @@ func TestAccCompany_temporaryName(t *testing.T) {
 }
 
 func TestCompanyNameProblem(t *testing.T) {
-	for name, want := range map[string]string{
+	expectProblems(t, "codat.CompanyNameProblem", codat.CompanyNameProblem, map[string]string{
 		"Acme Trading, Ltd.":      "",
 		"O'Brien & Sons @ Home?!": "",
 		"Acme - 2":                "",
@@ -1075,12 +1046,7 @@ func TestCompanyNameProblem(t *testing.T) {
 		"Acme\x00":                "contains the control character U+0000",
 		"   ":                     "must contain at least one letter or digit",
 		"Acme ":                   "starts or ends with a space",
-	} {
-		got := codat.CompanyNameProblem(name)
-		if (want == "") != (got == "") || !strings.Contains(got, want) {
-			t.Errorf("codat.CompanyNameProblem(%q) = %q, want %q", name, got, want)
-		}
-	}
+	})
 }
 
 func TestSanitizeCompanyName(t *testing.T) {

@@ -36,25 +36,21 @@ func TestAccConnectionList_query(t *testing.T) {
 	identity := func(conn codat.Connection) map[string]knownvalue.Check {
 		return map[string]knownvalue.Check{"company_id": knownvalue.StringExact(company.ID), "id": knownvalue.StringExact(conn.ID)}
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: featureProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: env.providerBlock()},
-			{
-				PreConfig: env.Emulator.ResetRequestCounts,
-				Query:     true,
-				Config:    fmt.Sprintf("list \"codat_connection\" \"all\" {\n  provider         = codat\n  include_resource = true\n  config {\n    company_id = %q\n  }\n}\n", company.ID),
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("codat_connection.all", 2),
-					querycheck.ExpectIdentity("codat_connection.all", identity(xero)),
-					querycheck.ExpectIdentity("codat_connection.all", identity(plaid)),
-					querycheck.ExpectResourceDisplayName("codat_connection.all", queryfilter.ByResourceIdentity(identity(xero)), knownvalue.StringExact("Xero (Linked)")),
-					querycheck.ExpectResourceKnownValues("codat_connection.all", queryfilter.ByResourceIdentity(identity(plaid)), []querycheck.KnownValueCheck{
-						{Path: tfjsonpath.New("platform_key"), KnownValue: knownvalue.StringExact("suuo")},
-						{Path: tfjsonpath.New("status"), KnownValue: knownvalue.StringExact("PendingAuth")},
-						{Path: tfjsonpath.New("delete_on_destroy"), KnownValue: knownvalue.Bool(false)},
-					}),
-				},
+	queryTest(t, env, []resource.TestStep{
+		{
+			PreConfig: env.Emulator.ResetRequestCounts,
+			Query:     true,
+			Config:    fmt.Sprintf("list \"codat_connection\" \"all\" {\n  provider         = codat\n  include_resource = true\n  config {\n    company_id = %q\n  }\n}\n", company.ID),
+			QueryResultChecks: []querycheck.QueryResultCheck{
+				querycheck.ExpectLength("codat_connection.all", 2),
+				querycheck.ExpectIdentity("codat_connection.all", identity(xero)),
+				querycheck.ExpectIdentity("codat_connection.all", identity(plaid)),
+				querycheck.ExpectResourceDisplayName("codat_connection.all", queryfilter.ByResourceIdentity(identity(xero)), knownvalue.StringExact("Xero (Linked)")),
+				querycheck.ExpectResourceKnownValues("codat_connection.all", queryfilter.ByResourceIdentity(identity(plaid)), []querycheck.KnownValueCheck{
+					{Path: tfjsonpath.New("platform_key"), KnownValue: knownvalue.StringExact("suuo")},
+					{Path: tfjsonpath.New("status"), KnownValue: knownvalue.StringExact("PendingAuth")},
+					{Path: tfjsonpath.New("delete_on_destroy"), KnownValue: knownvalue.Bool(false)},
+				}),
 			},
 		},
 	})

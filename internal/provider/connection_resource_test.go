@@ -60,17 +60,6 @@ func captureAttr(addr, name string, dst *string) resource.TestCheckFunc {
 	}
 }
 
-// routeCounts checks the emulator's request counts since the step's
-// PreConfig reset them.
-func routeCounts(t *testing.T, env *testEnv, want map[string]int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		for route, n := range want {
-			expectRouteCount(t, env, route, n)
-		}
-		return nil
-	}
-}
-
 // pickOnRedirectPage does what a business does on the company's redirect
 // page: it picks a platform, which makes a PendingAuth connection, and lands
 // on that connection's link page, whose URL it returns.
@@ -128,7 +117,7 @@ output "link_urls" {
 					captureAttr("codat_connection.banking", "id", &bankingID),
 					captureAttr("codat_connection.commerce", "id", &commerceID),
 					// One company, and one create per connection.
-					routeCounts(t, env, map[string]int{routeCreateCompany: 1, routeCreateConnection: 3, routeDeleteConnection: 0}),
+					checkRoutes(env, map[string]int{routeCreateCompany: 1, routeCreateConnection: 3, routeDeleteConnection: 0}),
 					func(*terraform.State) error {
 						t.Logf("requests for one company and three connections (plan and apply): %v", env.Emulator.RequestCounts().Routes)
 						return nil
@@ -168,7 +157,7 @@ output "link_urls" {
 				// its own, as they depend on it: one GET.)
 				PreConfig: env.Emulator.ResetRequestCounts,
 				Config:    env.providerBlock() + three,
-				Check: routeCounts(t, env, map[string]int{
+				Check: checkRoutes(env, map[string]int{
 					"GET /companies":             1,
 					"GET /companies/{companyId}": 1,
 					"GET /companies/{companyId}/connections/{connectionId}": 0,
@@ -183,7 +172,7 @@ output "link_urls" {
 					plancheck.ExpectResourceAction("codat_connection.commerce", plancheck.ResourceActionDestroy),
 				}},
 				Check: resource.ComposeTestCheckFunc(
-					routeCounts(t, env, map[string]int{routeDeleteConnection: 1, routeUnlink: 1, routeCreateConnection: 0}),
+					checkRoutes(env, map[string]int{routeDeleteConnection: 1, routeUnlink: 1, routeCreateConnection: 0}),
 					func(*terraform.State) error {
 						ctx := env.ctx(t)
 						if _, err := env.Client.GetConnection(ctx, companyID, commerceID); !codat.IsNotFound(err) {
@@ -247,7 +236,7 @@ func TestAccConnection_adoptImportAndDrift(t *testing.T) {
 					})),
 					expectConnection("accounting", "status", knownvalue.StringExact("Linked")),
 				},
-				Check: routeCounts(t, env, map[string]int{routeCreateConnection: 0}),
+				Check: checkRoutes(env, map[string]int{routeCreateConnection: 0}),
 			},
 			{
 				ResourceName:      "codat_connection.accounting",
@@ -279,7 +268,7 @@ func TestAccConnection_adoptImportAndDrift(t *testing.T) {
 					plancheck.ExpectResourceAction("codat_connection.accounting", plancheck.ResourceActionCreate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{expectConnection("accounting", "status", knownvalue.StringExact("PendingAuth"))},
-				Check:             routeCounts(t, env, map[string]int{routeCreateConnection: 1}),
+				Check:             checkRoutes(env, map[string]int{routeCreateConnection: 1}),
 			},
 		},
 	})
@@ -318,7 +307,7 @@ func TestAccConnection_replaceAndDeleteOnDestroy(t *testing.T) {
 				Check: resource.ComposeTestCheckFunc(
 					captureAttr("codat_connection.accounting", "id", &secondID),
 					captureAttr("codat_connection.accounting", "link_url", &secondURL),
-					routeCounts(t, env, map[string]int{routeUnlink: 1, routeDeleteConnection: 0, routeCreateConnection: 1}),
+					checkRoutes(env, map[string]int{routeUnlink: 1, routeDeleteConnection: 0, routeCreateConnection: 1}),
 					func(*terraform.State) error {
 						old, err := env.Client.GetConnection(env.ctx(t), companyID, firstID)
 						if err != nil || old.Status != codat.StatusUnlinked {
@@ -336,7 +325,7 @@ func TestAccConnection_replaceAndDeleteOnDestroy(t *testing.T) {
 					plancheck.ExpectResourceAction("codat_connection.accounting", plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue("codat_connection.accounting", tfjsonpath.New("status"), knownvalue.NotNull()),
 				}},
-				Check: routeCounts(t, env, map[string]int{routeUnlink: 0, routeDeleteConnection: 0, routeCreateConnection: 0}),
+				Check: checkRoutes(env, map[string]int{routeUnlink: 0, routeDeleteConnection: 0, routeCreateConnection: 0}),
 			},
 			{
 				PreConfig: func() {
@@ -345,7 +334,7 @@ func TestAccConnection_replaceAndDeleteOnDestroy(t *testing.T) {
 				},
 				Config: env.providerBlock() + applicantCompany,
 				Check: resource.ComposeTestCheckFunc(
-					routeCounts(t, env, map[string]int{routeUnlink: 0, routeDeleteConnection: 1}),
+					checkRoutes(env, map[string]int{routeUnlink: 0, routeDeleteConnection: 1}),
 					func(*terraform.State) error {
 						if _, err := env.Client.GetConnection(env.ctx(t), companyID, secondID); !codat.IsNotFound(err) {
 							return fmt.Errorf("delete_on_destroy kept the linked connection: %v", err)
@@ -394,7 +383,7 @@ resource "codat_company" "applicant" {
 				Check: resource.ComposeTestCheckFunc(
 					captureAttr("codat_company.applicant", "id", &companyID),
 					captureAttr("codat_company.applicant", "connection_id", &managedID),
-					routeCounts(t, env, map[string]int{routeCreateConnection: 1}),
+					checkRoutes(env, map[string]int{routeCreateConnection: 1}),
 					func(s *terraform.State) error {
 						got, err := env.Client.GetCompany(env.ctx(t), companyID)
 						if err != nil || len(got.DataConnections) != 2 {

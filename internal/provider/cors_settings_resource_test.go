@@ -17,6 +17,8 @@ import (
 const (
 	corsAddr     = "codat_cors_settings.test"
 	routeSetCORS = "POST /corsSettings"
+	// portalOrigin is an origin set in Codat's Portal before Terraform.
+	portalOrigin = "https://portal-set.example.com"
 )
 
 func corsConfig(env *testEnv, origins ...string) string {
@@ -25,6 +27,14 @@ func corsConfig(env *testEnv, origins ...string) string {
 		quoted[i] = fmt.Sprintf("%q", o)
 	}
 	return env.providerBlock() + fmt.Sprintf("resource \"codat_cors_settings\" \"test\" {\n  allowed_origins = [%s]\n}\n", strings.Join(quoted, ", "))
+}
+
+// setOriginsAtCodat sets Codat's list outside Terraform, as the Portal does.
+func setOriginsAtCodat(t *testing.T, env *testEnv, origins ...string) {
+	t.Helper()
+	if _, err := env.Client.SetCORSSettings(env.ctx(t), origins); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // checkOriginsAtCodat checks Codat's list, in any order.
@@ -58,20 +68,15 @@ func TestAccCORSSettings_lifecycle(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	env.requireEmulator(t)
-	const portal = "https://portal-set.example.com"
-	if _, err := env.Client.SetCORSSettings(env.ctx(t), []string{portal}); err != nil {
-		t.Fatal(err)
-	}
+	setOriginsAtCodat(t, env, portalOrigin)
 	updated := corsConfig(env, "https://app.example.com", "http://localhost:3000")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviderFactories,
-		CheckDestroy:             checkOriginsAtCodat(t, env, portal),
+		CheckDestroy:             checkOriginsAtCodat(t, env, portalOrigin),
 		Steps: []resource.TestStep{
 			{
-				Config: corsConfig(env, "https://app.example.com"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           corsConfig(env, "https://app.example.com"),
+				ConfigPlanChecks: emptyPlanAfter(),
 				ConfigStateChecks: []statecheck.StateCheck{
 					originsState("https://app.example.com"),
 					statecheck.ExpectKnownValue(corsAddr, tfjsonpath.New("id"), knownvalue.StringExact("cors")),
@@ -79,48 +84,30 @@ func TestAccCORSSettings_lifecycle(t *testing.T) {
 				Check: checkOriginsAtCodat(t, env, "https://app.example.com"),
 			},
 			{
-				PreConfig: env.Emulator.ResetRequestCounts,
-				Config:    updated,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(corsAddr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				PreConfig:         env.Emulator.ResetRequestCounts,
+				Config:            updated,
+				ConfigPlanChecks:  emptyPlanAfter(plancheck.ExpectResourceAction(corsAddr, plancheck.ResourceActionUpdate)),
 				ConfigStateChecks: []statecheck.StateCheck{originsState("https://app.example.com", "http://localhost:3000")},
 				Check: resource.ComposeTestCheckFunc(
 					checkOriginsAtCodat(t, env, "https://app.example.com", "http://localhost:3000"),
-					checkRoutes(t, env, map[string]int{routeSetCORS: 1}),
+					checkRoutes(env, map[string]int{routeSetCORS: 1}),
 				),
 			},
 			{
 				// Drift: an origin added in the Portal shows in the plan and goes.
 				PreConfig: func() {
-					if _, err := env.Client.SetCORSSettings(env.ctx(t), []string{"https://app.example.com", "http://localhost:3000", "https://added.example.com"}); err != nil {
-						t.Fatal(err)
-					}
+					setOriginsAtCodat(t, env, "https://app.example.com", "http://localhost:3000", "https://added.example.com")
 				},
 				Config: updated,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(corsAddr, plancheck.ResourceActionUpdate),
-						expectPlannedChange(corsAddr, tfjsonpath.New("allowed_origins"),
-							knownvalue.SetSizeExact(3), knownvalue.SetSizeExact(2)),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: emptyPlanAfter(
+					plancheck.ExpectResourceAction(corsAddr, plancheck.ResourceActionUpdate),
+					expectPlannedChange(corsAddr, tfjsonpath.New("allowed_origins"),
+						knownvalue.SetSizeExact(3), knownvalue.SetSizeExact(2)),
+				),
 				Check: checkOriginsAtCodat(t, env, "https://app.example.com", "http://localhost:3000"),
 			},
-			{
-				ResourceName:      corsAddr,
-				ImportState:       true,
-				ImportStateId:     "cors",
-				ImportStateVerify: true,
-			},
-			{
-				ResourceName:  corsAddr,
-				ImportState:   true,
-				ImportStateId: "origins",
-				ExpectError:   messageRE(`import it with the id "cors", got "origins"`),
-			},
+			importVerifyStep(corsAddr, "cors"),
+			importFailsStep(corsAddr, "origins", messageRE(`import it with the id "cors", got "origins"`)),
 		},
 	})
 }
@@ -132,23 +119,12 @@ func TestAccCORSSettings_importedThenDestroyed(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	env.requireEmulator(t)
-	const portal = "https://portal-set.example.com"
-	if _, err := env.Client.SetCORSSettings(env.ctx(t), []string{portal}); err != nil {
-		t.Fatal(err)
-	}
-	importBlock := fmt.Sprintf("\nimport {\n  to = %s\n  id = \"cors\"\n}\n", corsAddr)
+	setOriginsAtCodat(t, env, portalOrigin)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviderFactories,
-		CheckDestroy:             checkOriginsAtCodat(t, env, portal),
+		CheckDestroy:             checkOriginsAtCodat(t, env, portalOrigin),
 		Steps: []resource.TestStep{
-			{
-				PreConfig: env.Emulator.ResetRequestCounts,
-				Config:    corsConfig(env, portal) + importBlock,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(corsAddr, plancheck.ResourceActionNoop)},
-				},
-				Check: checkRoutes(t, env, map[string]int{routeSetCORS: 0}),
-			},
+			importUnchangedStep(env, corsConfig(env, portalOrigin), corsAddr, "cors", routeSetCORS),
 			{
 				Config: corsConfig(env, "https://app.example.com"),
 				Check:  checkOriginsAtCodat(t, env, "https://app.example.com"),

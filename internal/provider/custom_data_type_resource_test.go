@@ -1,15 +1,14 @@
 package provider
 
 import (
+	"context"
 	"fmt"
-	"reflect"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/codat-community/terraform-provider-codat/internal/codat"
@@ -41,16 +40,9 @@ func cashflow(dataSource string) codat.CustomDataTypeConfig {
 }
 
 func checkCustomAtCodat(t *testing.T, env *testEnv, want codat.CustomDataTypeConfig) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		got, err := env.Client.GetCustomDataType(env.ctx(t), "qhyg", "qbo-cashflow-report")
-		if err != nil {
-			return err
-		}
-		if !reflect.DeepEqual(*got, want) {
-			return fmt.Errorf("Codat's configuration = %+v, want %+v", *got, want)
-		}
-		return nil
-	}
+	return checkAtCodat(t, env, "configuration", func(ctx context.Context) (*codat.CustomDataTypeConfig, error) {
+		return env.Client.GetCustomDataType(ctx, "qhyg", "qbo-cashflow-report")
+	}, func() *codat.CustomDataTypeConfig { return &want })
 }
 
 // TestAccCustomDataType_lifecycle: created (a GET and a PUT), changed in
@@ -65,29 +57,24 @@ func TestAccCustomDataType_lifecycle(t *testing.T) {
 		CheckDestroy:             checkCustomAtCodat(t, env, cashflow("/reports/CashFlow?minorversion=65")),
 		Steps: []resource.TestStep{
 			{
-				PreConfig: env.Emulator.ResetRequestCounts,
-				Config:    customConfig(env, "/reports/CashFlow"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				PreConfig:        env.Emulator.ResetRequestCounts,
+				Config:           customConfig(env, "/reports/CashFlow"),
+				ConfigPlanChecks: emptyPlanAfter(),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(customAddr, tfjsonpath.New("id"), knownvalue.StringExact("qhyg/qbo-cashflow-report")),
 				},
 				Check: resource.ComposeTestCheckFunc(
 					checkCustomAtCodat(t, env, cashflow("/reports/CashFlow")),
-					checkRoutes(t, env, map[string]int{routePutCustom: 1}),
+					checkRoutes(env, map[string]int{routePutCustom: 1}),
 				),
 			},
 			{
-				PreConfig: env.Emulator.ResetRequestCounts,
-				Config:    customConfig(env, "/reports/CashFlow?minorversion=65"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(customAddr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				PreConfig:        env.Emulator.ResetRequestCounts,
+				Config:           customConfig(env, "/reports/CashFlow?minorversion=65"),
+				ConfigPlanChecks: emptyPlanAfter(plancheck.ExpectResourceAction(customAddr, plancheck.ResourceActionUpdate)),
 				Check: resource.ComposeTestCheckFunc(
 					checkCustomAtCodat(t, env, cashflow("/reports/CashFlow?minorversion=65")),
-					checkRoutes(t, env, map[string]int{routePutCustom: 1}),
+					checkRoutes(env, map[string]int{routePutCustom: 1}),
 				),
 			},
 			{
@@ -97,26 +84,13 @@ func TestAccCustomDataType_lifecycle(t *testing.T) {
 					}
 				},
 				Config: customConfig(env, "/reports/CashFlow?minorversion=65"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						expectPlannedChange(customAddr, tfjsonpath.New("data_source"), knownvalue.StringExact("/elsewhere"), knownvalue.StringExact("/reports/CashFlow?minorversion=65")),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: emptyPlanAfter(
+					expectPlannedChange(customAddr, tfjsonpath.New("data_source"), knownvalue.StringExact("/elsewhere"), knownvalue.StringExact("/reports/CashFlow?minorversion=65")),
+				),
 				Check: checkCustomAtCodat(t, env, cashflow("/reports/CashFlow?minorversion=65")),
 			},
-			{
-				ResourceName:      customAddr,
-				ImportState:       true,
-				ImportStateId:     "qhyg/qbo-cashflow-report",
-				ImportStateVerify: true,
-			},
-			{
-				ResourceName:  customAddr,
-				ImportState:   true,
-				ImportStateId: "qhyg/not-configured",
-				ExpectError:   messageRE("Cannot import non-existent remote object"),
-			},
+			importVerifyStep(customAddr, "qhyg/qbo-cashflow-report"),
+			importFailsStep(customAddr, "qhyg/not-configured", messageRE("Cannot import non-existent remote object")),
 		},
 	})
 }

@@ -2,11 +2,8 @@ package provider
 
 import (
 	"fmt"
-	"regexp"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -61,13 +58,7 @@ func TestAccDataStatusDataSource_afterSync(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	env.requireEmulator(t)
-	company, conn := infoTestCompany(t, env)
-	if err := env.Emulator.FailNextPull(company.ID, emulator.PullFailure{DataType: "bills"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := env.Emulator.Authorize(company.ID, conn.ID); err != nil {
-		t.Fatal(err)
-	}
+	company, _ := linkedTestCompany(t, env, emulator.PullFailure{DataType: "bills"})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviderFactories,
 		Steps: []resource.TestStep{{
@@ -87,38 +78,4 @@ func TestAccDataStatusDataSource_afterSync(t *testing.T) {
 			),
 		}},
 	})
-}
-
-func TestAccDataStatusDataSource_notFound(t *testing.T) {
-	t.Parallel()
-	env := newTestEnv(t)
-	const missing = "00000000-0000-4000-8000-000000000000"
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: dataStatusConfig(env, missing),
-			ExpectError: regexp.MustCompile(`(?s)Codat company not found.*` +
-				wordsRE("Codat has no company with ID "+missing+". Check company_id").String()),
-		}},
-	})
-}
-
-// TestDataStatusSchemaDescribed: every attribute, nested ones included, has
-// a MarkdownDescription.
-func TestDataStatusSchemaDescribed(t *testing.T) {
-	t.Parallel()
-	var resp datasource.SchemaResponse
-	NewDataStatusDataSource().Schema(t.Context(), datasource.SchemaRequest{}, &resp)
-	if diags := resp.Schema.ValidateImplementation(t.Context()); diags.HasError() {
-		t.Fatal(diags)
-	}
-	if resp.Schema.MarkdownDescription == "" {
-		t.Error("no MarkdownDescription")
-	}
-	checkDescribed(t, "codat_data_status", resp.Schema.Attributes)
-	nested, ok := resp.Schema.Attributes["data_types"].(dsschema.MapNestedAttribute)
-	if !ok {
-		t.Fatal("data_types is not a map of objects")
-	}
-	checkDescribed(t, "codat_data_status.data_types", nested.NestedObject.Attributes)
 }

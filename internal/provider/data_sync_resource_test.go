@@ -31,14 +31,36 @@ const (
 )
 
 // linkedTestCompany creates, outside Terraform, a company whose business has
-// authorised its accounting connection (which queues its first sync).
-func linkedTestCompany(t *testing.T, env *testEnv) (*codat.Company, *codat.Connection) {
+// authorised its accounting connection (which queues its first sync); each
+// of failures fails a pull of that first sync.
+func linkedTestCompany(t *testing.T, env *testEnv, failures ...emulator.PullFailure) (*codat.Company, *codat.Connection) {
 	t.Helper()
 	company, conn := infoTestCompany(t, env)
+	linkTestCompany(t, env, company, conn, failures...)
+	return company, conn
+}
+
+// syncingTestCompany is an emulator whose syncs take an hour and, there, a
+// linked company whose first sync has just been queued.
+func syncingTestCompany(t *testing.T) (*testEnv, *codat.Company) {
+	t.Helper()
+	env := newInfoTestEnv(t, time.Hour, nil)
+	company, _ := linkedTestCompany(t, env)
+	return env, company
+}
+
+// linkTestCompany authorises conn as the business would, after queueing
+// failures for the sync that authorising starts.
+func linkTestCompany(t *testing.T, env *testEnv, company *codat.Company, conn *codat.Connection, failures ...emulator.PullFailure) {
+	t.Helper()
+	for _, f := range failures {
+		if err := env.Emulator.FailNextPull(company.ID, f); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := env.Emulator.Authorize(company.ID, conn.ID); err != nil {
 		t.Fatalf("authorising: %v", err)
 	}
-	return company, conn
 }
 
 // dataSyncConfig is the provider block and one codat_data_sync "test" with body.
@@ -108,15 +130,6 @@ func checkOpsMatchHistory(t *testing.T, env *testEnv, companyID *string, into *[
 	}
 }
 
-func checkRouteCount(env *testEnv, route string, want int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if got := routeCount(env, route); got != want {
-			return fmt.Errorf("%s: %d requests, want %d (all: %v)", route, got, want, env.Emulator.RequestCounts().Routes)
-		}
-		return nil
-	}
-}
-
 // TestAccDataSync_queuesOnCreateOnly: creating queues exactly the requested
 // data types and reports their operations; a plan or refresh queues
 // nothing; changing triggers replaces the sync (never the company) and
@@ -180,9 +193,7 @@ resource "codat_data_sync" "test" {
 					expectSync(tfjsonpath.New("id"), knownvalue.NotNull()),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkRouteCount(env, routeQueueDataType, 2),
-					checkRouteCount(env, routeQueueAll, 0),
-					checkRouteCount(env, routeHistory, 0),
+					checkRoutes(env, map[string]int{routeQueueDataType: 2, routeQueueAll: 0, routeHistory: 0}),
 					checkOpsMatchHistory(t, env, &companyID, &firstOps),
 				),
 			},
@@ -193,7 +204,7 @@ resource "codat_data_sync" "test" {
 			},
 			{
 				RefreshState: true,
-				Check:        checkRouteCount(env, routeQueueDataType, 2),
+				Check:        checkRoutes(env, map[string]int{routeQueueDataType: 2}),
 			},
 			{
 				// A new trigger replaces the sync only, and queues again.
@@ -204,7 +215,7 @@ resource "codat_data_sync" "test" {
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{expectSync(tfjsonpath.New("operations"), opsAre("Complete"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkRouteCount(env, routeQueueDataType, 4),
+					checkRoutes(env, map[string]int{routeQueueDataType: 4}),
 					checkOpsMatchHistory(t, env, &companyID, &secondOps),
 					func(*terraform.State) error {
 						for _, id := range secondOps {
@@ -225,8 +236,7 @@ resource "codat_data_sync" "test" {
 					plancheck.ExpectKnownValue(dataSyncAddr, tfjsonpath.New("operations"), knownvalue.ListSizeExact(2)),
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkRouteCount(env, routeQueueDataType, 0),
-					checkRouteCount(env, routeHistory, 0),
+					checkRoutes(env, map[string]int{routeQueueDataType: 0, routeHistory: 0}),
 				),
 			},
 		},
@@ -254,10 +264,9 @@ func TestAccDataSync_allDataTypes(t *testing.T) {
 			},
 			Config: dataSyncConfig(env, fmt.Sprintf("  company_id = %q", company.ID)),
 			Check: resource.ComposeAggregateTestCheckFunc(
-				checkRouteCount(env, routeQueueAll, 1),
-				checkRouteCount(env, routeQueueDataType, 0),
+				checkRoutes(env, map[string]int{routeQueueAll: 1, routeQueueDataType: 0}),
 				// Before, and once after; a refused query is asked again without.
-				checkRouteCount(env, routeHistory, 2+env.playing(emulator.HistoryQueryRejected)),
+				checkRoutes(env, map[string]int{routeHistory: 2 + env.playing(emulator.HistoryQueryRejected)}),
 				checkOpsMatchHistory(t, env, &company.ID, nil),
 				func(s *terraform.State) error {
 					ops, err := syncOps(s)
@@ -308,7 +317,7 @@ func TestAccDataSync_allDataTypes(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{
 				expectSync(tfjsonpath.New("operations"), knownvalue.ListSizeExact(0)),
 			},
-			Check: checkRouteCount(env, routeQueueAll, 1),
+			Check: checkRoutes(env, map[string]int{routeQueueAll: 1}),
 		}},
 	})
 }
@@ -341,7 +350,7 @@ func TestAccDataSync_waitForCompletion(t *testing.T) {
 					expectSync(tfjsonpath.New("operations"), knownvalue.ListExact([]knownvalue.Check{complete, complete, complete})),
 				},
 				// Polls at about 1s and 2.5s: one request each for the three.
-				Check: resource.ComposeAggregateTestCheckFunc(checkRouteCount(env, routeQueueDataType, 3), checkPolls(1, 4)),
+				Check: resource.ComposeAggregateTestCheckFunc(checkRoutes(env, map[string]int{routeQueueDataType: 3}), checkPolls(1, 4)),
 			},
 			{
 				PreConfig: env.Emulator.ResetRequestCounts,
@@ -351,7 +360,7 @@ func TestAccDataSync_waitForCompletion(t *testing.T) {
 					statecheck.ExpectKnownValue(dataSyncAddr, tfjsonpath.New("operations"), knownvalue.ListSizeExact(10)),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkRouteCount(env, routeQueueAll, 1),
+					checkRoutes(env, map[string]int{routeQueueAll: 1}),
 					checkPolls(2, 5),
 					func(s *terraform.State) error {
 						ops, err := syncOps(s)
@@ -412,8 +421,7 @@ func TestAccDataSync_pullFails(t *testing.T) {
 // apply fails naming them and saying that they go on at Codat.
 func TestAccDataSync_timeout(t *testing.T) {
 	t.Parallel()
-	env := newInfoTestEnv(t, time.Hour, nil)
-	company, _ := linkedTestCompany(t, env)
+	env, company := syncingTestCompany(t)
 	var started time.Time
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviderFactories,
@@ -477,17 +485,8 @@ func TestAccDataSync_unsupportedDataType(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	env.requireEmulator(t)
-	company, err := env.Client.CreateCompany(env.ctx(t), codat.CompanyRequest{Name: "Expense test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := env.Client.CreateConnection(env.ctx(t), company.ID, "xpns")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := env.Emulator.Authorize(company.ID, conn.ID); err != nil {
-		t.Fatal(err)
-	}
+	company, conn := testCompanyOn(t, env, "xpns")
+	linkTestCompany(t, env, company, conn)
 	notProvided := func(dataType string) *regexp.Regexp {
 		return regexp.MustCompile(`(?s)Codat data type not provided by the platform.*` +
 			wordsRE(fmt.Sprintf("Codat cannot sync %s for company %s: its platform (Expense Sandbox) does not provide that data type.", dataType, company.ID)).String())

@@ -151,8 +151,7 @@ output "invoices_status" {
 			{
 				RefreshState: true,
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkRouteCount(env, routeQueueDataType, 0),
-					checkRouteCount(env, routeQueueAll, 0),
+					checkRoutes(env, map[string]int{routeQueueDataType: 0, routeQueueAll: 0}),
 				),
 			},
 		},

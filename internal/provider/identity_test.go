@@ -14,6 +14,35 @@ import (
 
 var uuidValue = knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`))
 
+// expectUUIDIdentity: addr's identity is attrs, each a UUID and the same as
+// the attribute of that name in state.
+func expectUUIDIdentity(addr string, attrs ...string) []statecheck.StateCheck {
+	identity := map[string]knownvalue.Check{}
+	for _, attr := range attrs {
+		identity[attr] = uuidValue
+	}
+	checks := []statecheck.StateCheck{statecheck.ExpectIdentity(addr, identity)}
+	for _, attr := range attrs {
+		checks = append(checks, statecheck.ExpectIdentityValueMatchesState(addr, tfjsonpath.New(attr)))
+	}
+	return checks
+}
+
+// importByIdentityStep: an import block giving addr's identity (import {
+// to = ..., identity = { ... } }) imports it with nothing to change.
+func importByIdentityStep(addr string) resource.TestStep {
+	return resource.TestStep{ResourceName: addr, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity}
+}
+
+// generatedImportStep is importByIdentityStep with -generate-config-out:
+// config has no block for addr (whose state is not in it), Terraform writes
+// one, and the import changes nothing.
+func generatedImportStep(config, addr string) resource.TestStep {
+	step := importByIdentityStep(addr)
+	step.Config, step.GenerateConfig = config, true
+	return step
+}
+
 // TestAccIdentity_company: a company's identity is its id; an import block
 // giving only the identity imports it with nothing to change, and so does
 // the configuration Terraform generates for it.
@@ -26,28 +55,11 @@ func TestAccIdentity_company(t *testing.T) {
 		ProtoV6ProviderFactories: featureProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: config,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity(companyAddr, map[string]knownvalue.Check{"id": uuidValue}),
-					statecheck.ExpectIdentityValueMatchesState(companyAddr, tfjsonpath.New("id")),
-				},
+				Config:            config,
+				ConfigStateChecks: expectUUIDIdentity(companyAddr, "id"),
 			},
-			{
-				// import { to = ..., identity = { id = ... } }: a no-op
-				// import with the same identity.
-				ResourceName:    companyAddr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-			},
-			{
-				// The same with -generate-config-out and no resource block
-				// (the company in state is not in this configuration).
-				Config:          env.providerBlock(),
-				ResourceName:    companyAddr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-				GenerateConfig:  true,
-			},
+			importByIdentityStep(companyAddr),
+			generatedImportStep(env.providerBlock(), companyAddr),
 		},
 	})
 }
@@ -69,11 +81,7 @@ func TestAccIdentity_syncSchedule(t *testing.T) {
 					statecheck.ExpectIdentity(scheduleAddr, map[string]knownvalue.Check{"company_id": knownvalue.StringExact(company.ID)}),
 				},
 			},
-			{
-				ResourceName:    scheduleAddr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-			},
+			importByIdentityStep(scheduleAddr),
 		},
 	})
 }
@@ -124,21 +132,11 @@ func TestAccIdentity_connection(t *testing.T) {
 		ProtoV6ProviderFactories: featureProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: env.providerBlock() + applicantCompany + connectionBlock("bank", "suuo", ""),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{"company_id": uuidValue, "id": uuidValue}),
-					statecheck.ExpectIdentityValueMatchesState(addr, tfjsonpath.New("company_id")),
-					statecheck.ExpectIdentityValueMatchesState(addr, tfjsonpath.New("id")),
-				},
+				Config:            env.providerBlock() + applicantCompany + connectionBlock("bank", "suuo", ""),
+				ConfigStateChecks: expectUUIDIdentity(addr, "company_id", "id"),
 			},
-			{ResourceName: addr, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity},
-			{
-				Config:          env.providerBlock() + applicantCompany,
-				ResourceName:    addr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-				GenerateConfig:  true,
-			},
+			importByIdentityStep(addr),
+			generatedImportStep(env.providerBlock()+applicantCompany, addr),
 		},
 	})
 }
@@ -159,11 +157,8 @@ func TestAccIdentity_webhookConsumerAndAPIKey(t *testing.T) {
 				ProtoV6ProviderFactories: featureProviderFactories,
 				Steps: []resource.TestStep{
 					{
-						Config: config,
-						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{"id": uuidValue}),
-							statecheck.ExpectIdentityValueMatchesState(addr, tfjsonpath.New("id")),
-						},
+						Config:            config,
+						ConfigStateChecks: expectUUIDIdentity(addr, "id"),
 					},
 					{
 						ResourceName:            addr,

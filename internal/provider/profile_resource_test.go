@@ -2,14 +2,12 @@ package provider
 
 import (
 	"fmt"
-	"reflect"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/codat-community/terraform-provider-codat/internal/codat"
@@ -27,21 +25,12 @@ func brandingConfig(env *testEnv, body string) string {
 
 func profileAtCodat(t *testing.T, env *testEnv) *codat.Profile {
 	t.Helper()
-	p, err := env.Client.GetProfile(env.ctx(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return atCodat(t, env, env.Client.GetProfile)
 }
 
 // checkProfileIs compares Codat's profile with want.
 func checkProfileIs(t *testing.T, env *testEnv, want func() codat.Profile) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if got := profileAtCodat(t, env); !reflect.DeepEqual(*got, want()) {
-			return fmt.Errorf("Codat's profile = %+v, want %+v", *got, want())
-		}
-		return nil
-	}
+	return checkAtCodat(t, env, "profile", env.Client.GetProfile, func() *codat.Profile { p := want(); return &p })
 }
 
 // TestAccProfile_lifecycle: only the attributes set are changed (a GET and
@@ -73,9 +62,7 @@ func TestAccProfile_lifecycle(t *testing.T) {
 				PreConfig: env.Emulator.ResetRequestCounts,
 				Config: brandingConfig(env, `  name     = "Harbour Lending"
   logo_url = "https://img.harbour.example/logo.png"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: emptyPlanAfter(),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(brandingAddr, tfjsonpath.New("redirect_url"), knownvalue.StringExact(original.RedirectURL)),
 					statecheck.ExpectKnownValue(brandingAddr, tfjsonpath.New("id"), knownvalue.StringExact("profile")),
@@ -86,7 +73,7 @@ func TestAccProfile_lifecycle(t *testing.T) {
 						p.Name, p.LogoURL = "Harbour Lending", "https://img.harbour.example/logo.png"
 						return p
 					}),
-					checkRoutes(t, env, map[string]int{routePutProfile: 1}),
+					checkRoutes(env, map[string]int{routePutProfile: 1}),
 				),
 			},
 			{
@@ -98,14 +85,11 @@ func TestAccProfile_lifecycle(t *testing.T) {
 					}
 				},
 				Config: updated,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(brandingAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(brandingAddr, tfjsonpath.New("icon_url"), knownvalue.StringExact(icon)),
-						plancheck.ExpectKnownValue(brandingAddr, tfjsonpath.New("logo_url"), knownvalue.StringExact("https://img.harbour.example/logo.png")),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: emptyPlanAfter(
+					plancheck.ExpectResourceAction(brandingAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(brandingAddr, tfjsonpath.New("icon_url"), knownvalue.StringExact(icon)),
+					plancheck.ExpectKnownValue(brandingAddr, tfjsonpath.New("logo_url"), knownvalue.StringExact("https://img.harbour.example/logo.png")),
+				),
 				Check: checkProfileIs(t, env, after),
 			},
 			{
@@ -116,26 +100,13 @@ func TestAccProfile_lifecycle(t *testing.T) {
 					}
 				},
 				Config: updated,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						expectPlannedChange(brandingAddr, tfjsonpath.New("name"), knownvalue.StringExact("Renamed in the Portal"), knownvalue.StringExact("Harbour Lending")),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: emptyPlanAfter(
+					expectPlannedChange(brandingAddr, tfjsonpath.New("name"), knownvalue.StringExact("Renamed in the Portal"), knownvalue.StringExact("Harbour Lending")),
+				),
 				Check: checkProfileIs(t, env, after),
 			},
-			{
-				ResourceName:      brandingAddr,
-				ImportState:       true,
-				ImportStateId:     "profile",
-				ImportStateVerify: true,
-			},
-			{
-				ResourceName:  brandingAddr,
-				ImportState:   true,
-				ImportStateId: "branding",
-				ExpectError:   messageRE(`import it with the id "profile", got "branding"`),
-			},
+			importVerifyStep(brandingAddr, "profile"),
+			importFailsStep(brandingAddr, "branding", messageRE(`import it with the id "profile", got "branding"`)),
 		},
 	})
 }
@@ -151,19 +122,11 @@ func TestAccProfile_clearsAndImportsWithoutChanging(t *testing.T) {
 		t.Fatal(err)
 	}
 	original := *profileAtCodat(t, env)
-	importBlock := fmt.Sprintf("\nimport {\n  to = %s\n  id = \"profile\"\n}\n", brandingAddr)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviderFactories,
 		CheckDestroy:             checkProfileIs(t, env, func() codat.Profile { return original }),
 		Steps: []resource.TestStep{
-			{
-				PreConfig: env.Emulator.ResetRequestCounts,
-				Config:    brandingConfig(env, fmt.Sprintf("  name = %q", original.Name)) + importBlock,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(brandingAddr, plancheck.ResourceActionNoop)},
-				},
-				Check: checkRoutes(t, env, map[string]int{routePutProfile: 0}),
-			},
+			importUnchangedStep(env, brandingConfig(env, fmt.Sprintf("  name = %q", original.Name)), brandingAddr, "profile", routePutProfile),
 			{
 				Config: brandingConfig(env, `  logo_url = ""`),
 				Check: checkProfileIs(t, env, func() codat.Profile {

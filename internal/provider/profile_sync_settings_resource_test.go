@@ -3,7 +3,6 @@ package provider
 import (
 	"cmp"
 	"fmt"
-	"reflect"
 	"regexp"
 	"slices"
 	"testing"
@@ -34,12 +33,7 @@ func checkProfile(t *testing.T, env *testEnv, unchanged []codat.SyncSetting, cha
 
 // checkProfileRestored is a CheckDestroy: the profile is exactly original.
 func checkProfileRestored(t *testing.T, env *testEnv, original *codat.ProfileSyncSettings) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if got := profileSettings(t, env); !reflect.DeepEqual(got, original) {
-			return fmt.Errorf("the profile after destroy differs from before create:\n%+v\nwant\n%+v", got, original)
-		}
-		return nil
-	}
+	return checkAtCodat(t, env, "profile after destroy", env.Client.GetProfileSyncSettings, func() *codat.ProfileSyncSettings { return original })
 }
 
 func TestAccProfileSyncSettings_lifecycle(t *testing.T) {
@@ -73,10 +67,7 @@ func TestAccProfileSyncSettings_lifecycle(t *testing.T) {
 				Config: profileConfig(env, `
     invoices     = { sync_every = "hourly" }
     balanceSheet = { sync_every = "weekly", months_to_sync = 6 }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(profileAddr, plancheck.ResourceActionCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: emptyPlanAfter(plancheck.ExpectResourceAction(profileAddr, plancheck.ResourceActionCreate)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(profileAddr, tfjsonpath.New("id"), knownvalue.StringExact(cmp.Or(original.ClientID, profileImportID))),
 					statecheck.ExpectKnownValue(profileAddr, tfjsonpath.New("data_types"), knownvalue.MapExact(map[string]knownvalue.Check{
@@ -110,17 +101,14 @@ func TestAccProfileSyncSettings_lifecycle(t *testing.T) {
 				// commerce-orders.
 				PreConfig: env.Emulator.ResetRequestCounts,
 				Config:    updated,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(profileAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(profileAddr, dataTypePath("commerce-orders", "sync_from_window_months"), knownvalue.Null()),
-						plancheck.ExpectKnownValue(profileAddr, tfjsonpath.New("id"), knownvalue.StringExact(cmp.Or(original.ClientID, profileImportID))),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: emptyPlanAfter(
+					plancheck.ExpectResourceAction(profileAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(profileAddr, dataTypePath("commerce-orders", "sync_from_window_months"), knownvalue.Null()),
+					plancheck.ExpectKnownValue(profileAddr, tfjsonpath.New("id"), knownvalue.StringExact(cmp.Or(original.ClientID, profileImportID))),
+				),
 				Check: resource.ComposeTestCheckFunc(
 					checkProfile(t, env, defaults, updatedAtCodat),
-					checkRoutes(t, env, map[string]int{routeSetProfileSync: 1}),
+					checkRoutes(env, map[string]int{routeSetProfileSync: 1}),
 					func(*terraform.State) error {
 						afterUpdate = profileSettings(t, env).Settings
 						return nil
@@ -141,27 +129,15 @@ func TestAccProfileSyncSettings_lifecycle(t *testing.T) {
 					}
 				},
 				Config: updated,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(profileAddr, plancheck.ResourceActionUpdate),
-						expectPlannedChange(profileAddr, dataTypePath("invoices", "sync_every"), knownvalue.StringExact("daily"), knownvalue.StringExact("48h")),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: emptyPlanAfter(
+					plancheck.ExpectResourceAction(profileAddr, plancheck.ResourceActionUpdate),
+					expectPlannedChange(profileAddr, dataTypePath("invoices", "sync_every"), knownvalue.StringExact("daily"), knownvalue.StringExact("48h")),
+				),
 				Check: checkProfile(t, env, defaults, updatedAtCodat),
 			},
-			{
-				ResourceName:      profileAddr,
-				ImportState:       true,
-				ImportStateId:     "profile:invoices,commerce-orders",
-				ImportStateVerify: true,
-			},
-			{
-				ResourceName:      profileAddr,
-				ImportState:       true,
-				ImportStateId:     cmp.Or(original.ClientID, profileImportID) + ":invoices,commerce-orders", // the client id, unless Codat leaves it out
-				ImportStateVerify: true,
-			},
+			importVerifyStep(profileAddr, "profile:invoices,commerce-orders"),
+			// The client id, unless Codat leaves it out.
+			importVerifyStep(profileAddr, cmp.Or(original.ClientID, profileImportID)+":invoices,commerce-orders"),
 			{
 				ResourceName:    profileAddr,
 				ImportState:     true,
@@ -202,7 +178,7 @@ func TestAccProfileSyncSettings_importBlockChangesNothing(t *testing.T) {
 		// Terraform never set anything, so destroy has nothing to restore.
 		CheckDestroy: resource.ComposeTestCheckFunc(
 			checkProfileRestored(t, env, original),
-			checkRoutes(t, env, map[string]int{routeSetProfileSync: 0}),
+			checkRoutes(env, map[string]int{routeSetProfileSync: 0}),
 		),
 		Steps: []resource.TestStep{{
 			PreConfig: env.Emulator.ResetRequestCounts,
@@ -210,11 +186,8 @@ func TestAccProfileSyncSettings_importBlockChangesNothing(t *testing.T) {
 			// link, 14th in the queue (the defaults), and the history left
 			// to Codat.
 			Config: profileConfig(env, `    invoices = { sync_every = "daily" }`) +
-				fmt.Sprintf("\nimport {\n  to = %s\n  id = \"profile:invoices\"\n}\n", profileAddr),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(profileAddr, plancheck.ResourceActionNoop)},
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-			},
+				importBlock(profileAddr, "profile:invoices"),
+			ConfigPlanChecks: emptyPlanAfter(plancheck.ExpectResourceAction(profileAddr, plancheck.ResourceActionNoop)),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(profileAddr, dataTypePath("invoices", "sync_from_window_months"), knownvalue.Int64Exact(24)),
 			},

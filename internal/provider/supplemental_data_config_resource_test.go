@@ -1,8 +1,8 @@
 package provider
 
 import (
+	"context"
 	"fmt"
-	"reflect"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -33,16 +33,13 @@ func supplementalConfig(env *testEnv, sources string) string {
 
 // checkSupplementalAtCodat compares Codat's whole configuration with want.
 func checkSupplementalAtCodat(t *testing.T, env *testEnv, want map[string]codat.SupplementalDataSource) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		got, err := env.Client.GetSupplementalDataConfig(env.ctx(t), "gbol", "suppliers")
+	return checkAtCodat(t, env, "configuration", func(ctx context.Context) (map[string]codat.SupplementalDataSource, error) {
+		got, err := env.Client.GetSupplementalDataConfig(ctx, "gbol", "suppliers")
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if !reflect.DeepEqual(got.SupplementalDataConfig, want) {
-			return fmt.Errorf("Codat's configuration = %+v, want %+v", got.SupplementalDataConfig, want)
-		}
-		return nil
-	}
+		return got.SupplementalDataConfig, nil
+	}, func() map[string]codat.SupplementalDataSource { return want })
 }
 
 // TestAccSupplementalDataConfig_lifecycle: the sources named are set (a GET
@@ -75,31 +72,26 @@ func TestAccSupplementalDataConfig_lifecycle(t *testing.T) {
 		CheckDestroy:             checkSupplementalAtCodat(t, env, original),
 		Steps: []resource.TestStep{
 			{
-				PreConfig: env.Emulator.ResetRequestCounts,
-				Config:    supplementalConfig(env, mine+extra),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				PreConfig:        env.Emulator.ResetRequestCounts,
+				Config:           supplementalConfig(env, mine+extra),
+				ConfigPlanChecks: emptyPlanAfter(),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(supplementalAddr, tfjsonpath.New("id"), knownvalue.StringExact("gbol/suppliers")),
 					statecheck.ExpectKnownValue(supplementalAddr, tfjsonpath.New("sources").AtMapKey("payments").AtMapKey("data_source"), knownvalue.Null()),
 				},
 				Check: resource.ComposeTestCheckFunc(
 					checkSupplementalAtCodat(t, env, map[string]codat.SupplementalDataSource{"theirs": theirs, "shared": bank, "payments": payments}),
-					checkRoutes(t, env, map[string]int{routePutSupplemental: 1}),
+					checkRoutes(env, map[string]int{routePutSupplemental: 1}),
 				),
 			},
 			{
 				// No longer named: removed, as Terraform added it.
-				PreConfig: env.Emulator.ResetRequestCounts,
-				Config:    supplementalConfig(env, mine),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(supplementalAddr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				PreConfig:        env.Emulator.ResetRequestCounts,
+				Config:           supplementalConfig(env, mine),
+				ConfigPlanChecks: emptyPlanAfter(plancheck.ExpectResourceAction(supplementalAddr, plancheck.ResourceActionUpdate)),
 				Check: resource.ComposeTestCheckFunc(
 					checkSupplementalAtCodat(t, env, map[string]codat.SupplementalDataSource{"theirs": theirs, "shared": bank}),
-					checkRoutes(t, env, map[string]int{routePutSupplemental: 1}),
+					checkRoutes(env, map[string]int{routePutSupplemental: 1}),
 				),
 			},
 			{
@@ -111,13 +103,10 @@ func TestAccSupplementalDataConfig_lifecycle(t *testing.T) {
 					}
 				},
 				Config: supplementalConfig(env, mine),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						expectPlannedChange(supplementalAddr, tfjsonpath.New("sources").AtMapKey("shared").AtMapKey("data_source"),
-							knownvalue.StringExact("/Suppliers"), knownvalue.StringExact("/Contacts")),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: emptyPlanAfter(
+					expectPlannedChange(supplementalAddr, tfjsonpath.New("sources").AtMapKey("shared").AtMapKey("data_source"),
+						knownvalue.StringExact("/Suppliers"), knownvalue.StringExact("/Contacts")),
+				),
 				Check: checkSupplementalAtCodat(t, env, map[string]codat.SupplementalDataSource{"theirs": theirs, "shared": bank}),
 			},
 			{
@@ -132,12 +121,7 @@ func TestAccSupplementalDataConfig_lifecycle(t *testing.T) {
 					return nil
 				},
 			},
-			{
-				ResourceName:  supplementalAddr,
-				ImportState:   true,
-				ImportStateId: "gbol/payments",
-				ExpectError:   messageRE(`Import expects <platform key>/<data type>, such as gbol/suppliers`),
-			},
+			importFailsStep(supplementalAddr, "gbol/payments", messageRE(`Import expects <platform key>/<data type>, such as gbol/suppliers`)),
 		},
 	})
 }

@@ -155,15 +155,6 @@ func (c plannedChange) CheckPlan(_ context.Context, req plancheck.CheckPlanReque
 	resp.Error = fmt.Errorf("%s is not in the plan", c.addr)
 }
 
-func checkRoutes(t *testing.T, env *testEnv, want map[string]int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		for route, n := range want {
-			expectRouteCount(t, env, route, n)
-		}
-		return nil
-	}
-}
-
 func newCompany(t *testing.T, env *testEnv, name string) *codat.Company {
 	t.Helper()
 	c, err := env.Client.CreateCompany(env.ctx(t), codat.CompanyRequest{Name: name})
@@ -175,11 +166,7 @@ func newCompany(t *testing.T, env *testEnv, name string) *codat.Company {
 
 func profileSettings(t *testing.T, env *testEnv) *codat.ProfileSyncSettings {
 	t.Helper()
-	p, err := env.Client.GetProfileSyncSettings(env.ctx(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return atCodat(t, env, env.Client.GetProfileSyncSettings)
 }
 
 // checkBackOnDefaults is a CheckDestroy: the company follows the profile
@@ -239,19 +226,16 @@ func TestAccSyncSchedule_lifecycle(t *testing.T) {
 			{
 				PreConfig: env.Emulator.ResetRequestCounts,
 				Config:    created,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(scheduleAddr, plancheck.ResourceActionCreate),
-						plancheck.ExpectKnownValue(scheduleAddr, tfjsonpath.New("overrides_defaults"), knownvalue.Bool(true)),
-						plancheck.ExpectKnownValue(scheduleAddr, dataTypePath("invoices", "sync_order"), knownvalue.Int64Exact(14)),
-						plancheck.ExpectKnownValue(scheduleAddr, dataTypePath("invoices", "fetch_on_first_link"), knownvalue.Bool(true)),
-						// Not configured: kept from Codat, read at apply.
-						plancheck.ExpectUnknownValue(scheduleAddr, dataTypePath("invoices", "sync_from_window_months")),
-						plancheck.ExpectKnownValue(scheduleAddr, dataTypePath("balanceSheet", "sync_from_window_months"), knownvalue.Null()),
-						plancheck.ExpectKnownValue(scheduleAddr, dataTypePath("bills", "months_to_sync"), knownvalue.Null()),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: emptyPlanAfter(
+					plancheck.ExpectResourceAction(scheduleAddr, plancheck.ResourceActionCreate),
+					plancheck.ExpectKnownValue(scheduleAddr, tfjsonpath.New("overrides_defaults"), knownvalue.Bool(true)),
+					plancheck.ExpectKnownValue(scheduleAddr, dataTypePath("invoices", "sync_order"), knownvalue.Int64Exact(14)),
+					plancheck.ExpectKnownValue(scheduleAddr, dataTypePath("invoices", "fetch_on_first_link"), knownvalue.Bool(true)),
+					// Not configured: kept from Codat, read at apply.
+					plancheck.ExpectUnknownValue(scheduleAddr, dataTypePath("invoices", "sync_from_window_months")),
+					plancheck.ExpectKnownValue(scheduleAddr, dataTypePath("balanceSheet", "sync_from_window_months"), knownvalue.Null()),
+					plancheck.ExpectKnownValue(scheduleAddr, dataTypePath("bills", "months_to_sync"), knownvalue.Null()),
+				),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(scheduleAddr, tfjsonpath.New("id"), knownvalue.StringExact(company.ID)),
 					statecheck.ExpectKnownValue(scheduleAddr, tfjsonpath.New("data_types"), knownvalue.MapExact(map[string]knownvalue.Check{
@@ -271,7 +255,7 @@ func TestAccSyncSchedule_lifecycle(t *testing.T) {
 						}),
 					}),
 					// One write, with every data type.
-					checkRoutes(t, env, map[string]int{routeSetCompanySync: 1}),
+					checkRoutes(env, map[string]int{routeSetCompanySync: 1}),
 					snapshot(&afterCreate),
 				),
 			},
@@ -279,15 +263,12 @@ func TestAccSyncSchedule_lifecycle(t *testing.T) {
 				// Update in place: switch invoices to a date, stop managing
 				// bills, start managing banking-accounts.
 				Config: updated,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(scheduleAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(scheduleAddr, dataTypePath("invoices", "sync_from_window_months"), knownvalue.Null()),
-						plancheck.ExpectKnownValue(scheduleAddr, dataTypePath("balanceSheet", "months_to_sync"), knownvalue.Int64Exact(12)),
-						plancheck.ExpectKnownValue(scheduleAddr, tfjsonpath.New("id"), knownvalue.StringExact(company.ID)),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: emptyPlanAfter(
+					plancheck.ExpectResourceAction(scheduleAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(scheduleAddr, dataTypePath("invoices", "sync_from_window_months"), knownvalue.Null()),
+					plancheck.ExpectKnownValue(scheduleAddr, dataTypePath("balanceSheet", "months_to_sync"), knownvalue.Int64Exact(12)),
+					plancheck.ExpectKnownValue(scheduleAddr, tfjsonpath.New("id"), knownvalue.StringExact(company.ID)),
+				),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(scheduleAddr, dataTypePath("invoices", "sync_from"), knownvalue.StringExact("2023-06-01T06:30:00Z")),
 					statecheck.ExpectKnownValue(scheduleAddr, dataTypePath("banking-accounts", "sync_from_window_months"), knownvalue.Int64Exact(24)),
@@ -316,14 +297,11 @@ func TestAccSyncSchedule_lifecycle(t *testing.T) {
 					}
 				},
 				Config: updated,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(scheduleAddr, plancheck.ResourceActionUpdate),
-						expectPlannedChange(scheduleAddr, dataTypePath("invoices", "sync_every"), knownvalue.StringExact("weekly"), knownvalue.StringExact("12h")),
-						expectPlannedChange(scheduleAddr, dataTypePath("balanceSheet", "months_to_sync"), knownvalue.Int64Exact(6), knownvalue.Int64Exact(12)),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: emptyPlanAfter(
+					plancheck.ExpectResourceAction(scheduleAddr, plancheck.ResourceActionUpdate),
+					expectPlannedChange(scheduleAddr, dataTypePath("invoices", "sync_every"), knownvalue.StringExact("weekly"), knownvalue.StringExact("12h")),
+					expectPlannedChange(scheduleAddr, dataTypePath("balanceSheet", "months_to_sync"), knownvalue.Int64Exact(6), knownvalue.Int64Exact(12)),
+				),
 				Check: func(s *terraform.State) error {
 					return checkCompanySettings(t, env, company.ID, true, defaults, updatedAtCodat())(s)
 				},
@@ -337,14 +315,11 @@ func TestAccSyncSchedule_lifecycle(t *testing.T) {
 					}
 				},
 				Config: updated,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(scheduleAddr, plancheck.ResourceActionUpdate),
-						expectPlannedChange(scheduleAddr, tfjsonpath.New("overrides_defaults"), knownvalue.Bool(false), knownvalue.Bool(true)),
-						expectPlannedChange(scheduleAddr, dataTypePath("invoices", "sync_every"), knownvalue.StringExact("daily"), knownvalue.StringExact("12h")),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: emptyPlanAfter(
+					plancheck.ExpectResourceAction(scheduleAddr, plancheck.ResourceActionUpdate),
+					expectPlannedChange(scheduleAddr, tfjsonpath.New("overrides_defaults"), knownvalue.Bool(false), knownvalue.Bool(true)),
+					expectPlannedChange(scheduleAddr, dataTypePath("invoices", "sync_every"), knownvalue.StringExact("daily"), knownvalue.StringExact("12h")),
+				),
 				Check: func(s *terraform.State) error {
 					// bills, no longer named, keeps what Codat applied to it
 					// when the apply read it: the profile's setting.
@@ -353,12 +328,7 @@ func TestAccSyncSchedule_lifecycle(t *testing.T) {
 					return checkCompanySettings(t, env, company.ID, true, defaults, want)(s)
 				},
 			},
-			{
-				ResourceName:      scheduleAddr,
-				ImportState:       true,
-				ImportStateId:     company.ID + ":invoices,balanceSheet,banking-accounts",
-				ImportStateVerify: true,
-			},
+			importVerifyStep(scheduleAddr, company.ID+":invoices,balanceSheet,banking-accounts"),
 			{
 				// The same through an import block: a no-op import.
 				ResourceName:    scheduleAddr,
@@ -410,12 +380,9 @@ func TestAccSyncSchedule_importAndSpelling(t *testing.T) {
 			{
 				// The bare company id imports what the company customises,
 				// which is what this configuration names: nothing to do.
-				PreConfig: env.Emulator.ResetRequestCounts,
-				Config:    scheduleConfig(env, company.ID, body(`sync_every = "weekly"`)) + fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", scheduleAddr, company.ID),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(scheduleAddr, plancheck.ResourceActionNoop)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				PreConfig:        env.Emulator.ResetRequestCounts,
+				Config:           scheduleConfig(env, company.ID, body(`sync_every = "weekly"`)) + importBlock(scheduleAddr, company.ID),
+				ConfigPlanChecks: emptyPlanAfter(plancheck.ExpectResourceAction(scheduleAddr, plancheck.ResourceActionNoop)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(scheduleAddr, dataTypePath("invoices", "sync_every"), knownvalue.StringExact("weekly")),
 					statecheck.ExpectKnownValue(scheduleAddr, dataTypePath("bills", "sync_every"), knownvalue.StringExact("36h")),
@@ -424,7 +391,7 @@ func TestAccSyncSchedule_importAndSpelling(t *testing.T) {
 				},
 				Check: resource.ComposeTestCheckFunc(
 					checkCompanySettings(t, env, company.ID, true, defaults, custom),
-					checkRoutes(t, env, map[string]int{routeSetCompanySync: 0}),
+					checkRoutes(env, map[string]int{routeSetCompanySync: 0}),
 				),
 			},
 			{
@@ -432,12 +399,9 @@ func TestAccSyncSchedule_importAndSpelling(t *testing.T) {
 				// offset: Codat stores hours and UTC, and both spellings
 				// stay in state with no diff on the next plan.
 				Config: scheduleConfig(env, company.ID, body(respelled)),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						expectPlannedChange(scheduleAddr, dataTypePath("invoices", "sync_every"), knownvalue.StringExact("weekly"), knownvalue.StringExact("168h")),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: emptyPlanAfter(
+					expectPlannedChange(scheduleAddr, dataTypePath("invoices", "sync_every"), knownvalue.StringExact("weekly"), knownvalue.StringExact("168h")),
+				),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(scheduleAddr, dataTypePath("invoices", "sync_every"), knownvalue.StringExact("168h")),
 					statecheck.ExpectKnownValue(scheduleAddr, dataTypePath("invoices", "sync_from"), knownvalue.StringExact("2024-03-01T01:00:00+01:00")),
@@ -564,15 +528,10 @@ func TestSyncEveryFor(t *testing.T) {
 			t.Errorf("syncEveryFor(%d, %s) = %q, want %q", c.hours, c.prior, got, c.want)
 		}
 	}
-	for s, want := range map[string]string{
+	expectProblems(t, "syncEveryProblem", syncEveryProblem, map[string]string{
 		"hourly": "", "720h": "", "1h": "", "36h": "",
 		"0h": "0 hours", "721h": "721 hours", "Daily": "got", "12": "got", "h": "got", "-1h": "got", "9999999h": "got",
-	} {
-		got := syncEveryProblem(s)
-		if (want == "") != (got == "") || !strings.Contains(got, want) {
-			t.Errorf("syncEveryProblem(%q) = %q, want %q", s, got, want)
-		}
-	}
+	})
 }
 
 func TestSyncFrom(t *testing.T) {

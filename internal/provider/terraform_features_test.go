@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 )
 
 // The tests of what newer Terraform offers (resource identity, list
@@ -17,6 +18,16 @@ import (
 // on: list results and action progress stream after the request returns.
 var featureProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	"codat": func() (tfprotov6.ProviderServer, error) { return NewServer("test")(), nil },
+}
+
+// queryTest runs steps of terraform query after one that applies only the
+// provider block, which the query files use.
+func queryTest(t *testing.T, env *testEnv, steps []resource.TestStep) {
+	t.Helper()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: featureProviderFactories,
+		Steps:                    append([]resource.TestStep{{Config: env.providerBlock()}}, steps...),
+	})
 }
 
 // cliFeature is something of the Terraform language that only newer CLIs

@@ -23,6 +23,19 @@ type invalidConfig struct {
 
 const someCompanyID = "7e7b7ca8-5a4b-4c3c-9d8e-0f1a2b3c4d5e"
 
+// expectProblems checks a rule's problem function (name, for the error)
+// against cases: each input with "" where the rule has no problem with it,
+// else a part of the problem it must state.
+func expectProblems(t *testing.T, name string, problem func(string) string, cases map[string]string) {
+	t.Helper()
+	for in, want := range cases {
+		got := problem(in)
+		if (want == "") != (got == "") || !strings.Contains(got, want) {
+			t.Errorf("%s(%q) = %q, want %q", name, in, got, want)
+		}
+	}
+}
+
 func companyCase(name, body, attr, rule string) invalidConfig {
 	return invalidConfig{name, "resource \"codat_company\" \"test\" {\n  " + body + "\n}\n", attr, rule}
 }

@@ -30,11 +30,7 @@ func consumerConfig(env *testEnv, body string) string {
 // consumersAtCodat lists Codat's consumers.
 func consumersAtCodat(t *testing.T, env *testEnv) []codat.WebhookConsumer {
 	t.Helper()
-	list, err := env.Client.ListWebhookConsumers(env.ctx(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return list
+	return atCodat(t, env, env.Client.ListWebhookConsumers)
 }
 
 // checkConsumers checks how many consumers Codat has and, if want is set,
@@ -79,11 +75,9 @@ func TestAccWebhookConsumer_lifecycle(t *testing.T) {
 		CheckDestroy:             checkConsumers(t, env, 0, nil),
 		Steps: []resource.TestStep{
 			{
-				PreConfig: env.Emulator.ResetRequestCounts,
-				Config:    consumerConfig(env, first),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				PreConfig:        env.Emulator.ResetRequestCounts,
+				Config:           consumerConfig(env, first),
+				ConfigPlanChecks: emptyPlanAfter(),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(consumerAddr, tfjsonpath.New("disabled"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue(consumerAddr, tfjsonpath.New("event_types"), knownvalue.SetExact([]knownvalue.Check{
@@ -92,7 +86,7 @@ func TestAccWebhookConsumer_lifecycle(t *testing.T) {
 				Check: resource.ComposeTestCheckFunc(
 					checkConsumers(t, env, 1, &codat.WebhookConsumerRequest{URL: "https://hooks.example.com/codat",
 						EventTypes: []string{"company.created", "connection.connected"}, CompanyTags: []string{"region:uk"}}),
-					checkRoutes(t, env, map[string]int{routeCreateConsumer: 1}),
+					checkRoutes(env, map[string]int{routeCreateConsumer: 1}),
 					func(s *terraform.State) error {
 						firstID = s.RootModule().Resources[consumerAddr].Primary.ID
 						return nil
@@ -100,16 +94,13 @@ func TestAccWebhookConsumer_lifecycle(t *testing.T) {
 				),
 			},
 			{
-				PreConfig: env.Emulator.ResetRequestCounts,
-				Config:    consumerConfig(env, second),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(consumerAddr, plancheck.ResourceActionDestroyBeforeCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				PreConfig:        env.Emulator.ResetRequestCounts,
+				Config:           consumerConfig(env, second),
+				ConfigPlanChecks: emptyPlanAfter(plancheck.ExpectResourceAction(consumerAddr, plancheck.ResourceActionDestroyBeforeCreate)),
 				Check: resource.ComposeTestCheckFunc(
 					checkConsumers(t, env, 1, &codat.WebhookConsumerRequest{URL: "https://hooks.example.com/codat", Disabled: true,
 						EventTypes: []string{"company.created", "connection.connected", "read.completed"}, CompanyTags: []string{"region:ie", "region:uk"}}),
-					checkRoutes(t, env, map[string]int{routeCreateConsumer: 1, routeDeleteConsumer: 1}),
+					checkRoutes(env, map[string]int{routeCreateConsumer: 1, routeDeleteConsumer: 1}),
 					func(s *terraform.State) error {
 						if s.RootModule().Resources[consumerAddr].Primary.ID == firstID {
 							return fmt.Errorf("the consumer was not replaced")
@@ -127,30 +118,13 @@ func TestAccWebhookConsumer_lifecycle(t *testing.T) {
 						}
 					}
 				},
-				Config: consumerConfig(env, second),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(consumerAddr, plancheck.ResourceActionCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: checkConsumers(t, env, 1, nil),
+				Config:           consumerConfig(env, second),
+				ConfigPlanChecks: emptyPlanAfter(plancheck.ExpectResourceAction(consumerAddr, plancheck.ResourceActionCreate)),
+				Check:            checkConsumers(t, env, 1, nil),
 			},
-			{
-				ResourceName:      consumerAddr,
-				ImportState:       true,
-				ImportStateVerify: true,
-			},
-			{
-				ResourceName:  consumerAddr,
-				ImportState:   true,
-				ImportStateId: "8a210b68-6988-11ed-a1eb-0242ac120002",
-				ExpectError:   regexp.MustCompile(`Cannot import non-existent remote object`),
-			},
-			{
-				ResourceName:  consumerAddr,
-				ImportState:   true,
-				ImportStateId: "hooks.example.com",
-				ExpectError:   messageRE(`Import expects the consumer's id, a UUID`),
-			},
+			importVerifyStep(consumerAddr, ""),
+			importFailsStep(consumerAddr, "8a210b68-6988-11ed-a1eb-0242ac120002", regexp.MustCompile(`Cannot import non-existent remote object`)),
+			importFailsStep(consumerAddr, "hooks.example.com", messageRE(`Import expects the consumer's id, a UUID`)),
 		},
 	})
 }
@@ -194,7 +168,7 @@ func TestAccWebhookConsumer_lostCreate(t *testing.T) {
 			Config: config,
 			Check: resource.ComposeTestCheckFunc(
 				checkConsumers(t, env, 1, &codat.WebhookConsumerRequest{URL: "http://127.0.0.1:9/hook", EventTypes: []string{"company.created"}}),
-				checkRoutes(t, env, map[string]int{routeCreateConsumer: 1}),
+				checkRoutes(env, map[string]int{routeCreateConsumer: 1}),
 				func(*terraform.State) error {
 					if n := env.Emulator.RequestCounts().FaultsInjected; n != 1 {
 						return fmt.Errorf("%d faults injected, want the one dropped create", n)
