@@ -53,32 +53,25 @@ type profileModel struct {
 
 func (r *profileResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	const kept = " Left out, Codat's value is kept and shown."
-	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	// Each string the configuration may leave out, keeping Codat's value.
+	keptString := func(description string, rule validator.String) schema.StringAttribute {
+		return schema.StringAttribute{
+			MarkdownDescription: description + kept,
+			Optional:            true, Computed: true,
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			Validators:    []validator.String{rule},
+		}
+	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The client's **profile**: the name and branding Codat's Link shows a business, and where Link sends the business when it is done. " +
 			"There is one per Codat client (per API key): declare this resource once. Only the attributes you set are changed; destroy puts back what Terraform changed.",
 		Attributes: map[string]schema.Attribute{
-			"id": computedOnce("Always `" + profileImportID + "`: there is one profile per client."),
-			"name": schema.StringAttribute{
-				MarkdownDescription: "The name of your organisation as Link shows it." + kept,
-				Optional:            true, Computed: true, PlanModifiers: keep,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"redirect_url": schema.StringAttribute{
-				MarkdownDescription: "Where a business goes once it has finished Codat's Hosted Link, such as `https://app.example.com/linked/{companyId}`: Codat fills in its [parameters](https://docs.codat.io/auth-flow/customize/set-up-redirects) in braces (`{companyId}`, `{statusCode}`, ...)." + kept,
-				Optional:            true, Computed: true, PlanModifiers: keep,
-				Validators: []validator.String{redirectURLValidator()},
-			},
-			"logo_url": schema.StringAttribute{
-				MarkdownDescription: "An absolute URL of your logo; `\"\"` for none." + kept,
-				Optional:            true, Computed: true, PlanModifiers: keep,
-				Validators: []validator.String{webURLOrEmptyValidator()},
-			},
-			"icon_url": schema.StringAttribute{
-				MarkdownDescription: "An absolute URL of your icon; `\"\"` for none." + kept,
-				Optional:            true, Computed: true, PlanModifiers: keep,
-				Validators: []validator.String{webURLOrEmptyValidator()},
-			},
+			"id":   computedOnce("Always `" + profileImportID + "`: there is one profile per client."),
+			"name": keptString("The name of your organisation as Link shows it.", stringvalidator.LengthAtLeast(1)),
+			"redirect_url": keptString("Where a business goes once it has finished Codat's Hosted Link, such as `https://app.example.com/linked/{companyId}`: Codat fills in its [parameters](https://docs.codat.io/auth-flow/customize/set-up-redirects) in braces (`{companyId}`, `{statusCode}`, ...).",
+				redirectURLValidator()),
+			"logo_url": keptString("An absolute URL of your logo; `\"\"` for none.", webURLOrEmptyValidator()),
+			"icon_url": keptString("An absolute URL of your icon; `\"\"` for none.", webURLOrEmptyValidator()),
 			"white_list_urls": schema.SetAttribute{
 				MarkdownDescription: "The URLs allowed to communicate with Codat; an empty set allows any." + kept,
 				ElementType:         types.StringType,
