@@ -76,7 +76,7 @@ func (r *corsSettingsResource) Create(ctx context.Context, req resource.CreateRe
 		addAPIError(&resp.Diagnostics, "Could not read Codat's CORS settings", err)
 		return
 	}
-	resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateBefore, before.AllowedOrigins)...)
+	recordBefore(ctx, resp.Private, before.AllowedOrigins, &resp.Diagnostics)
 	r.set(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
@@ -97,15 +97,9 @@ func (r *corsSettingsResource) Read(ctx context.Context, req resource.ReadReques
 // restore on destroy is the list before this first change, which the state
 // holds as refreshed.
 func (r *corsSettingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var before []string
-	recorded, diags := getPrivateJSON(ctx, req.Private, privateBefore, &before)
-	resp.Diagnostics.Append(diags...)
-	if !recorded {
-		var state corsSettingsModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		before = stringsOf(ctx, state.AllowedOrigins, &resp.Diagnostics)
-		resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateBefore, before)...)
-	}
+	recordImportedBefore(ctx, req, resp, func(state corsSettingsModel, diags *diag.Diagnostics) []string {
+		return stringsOf(ctx, state.AllowedOrigins, diags)
+	})
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -117,9 +111,7 @@ func (r *corsSettingsResource) Update(ctx context.Context, req resource.UpdateRe
 func (r *corsSettingsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	client := requireClient(r.data, &resp.Diagnostics)
 	var before []string
-	recorded, diags := getPrivateJSON(ctx, req.Private, privateBefore, &before)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() || !recorded {
+	if !readBefore(ctx, req.Private, &before, &resp.Diagnostics) || resp.Diagnostics.HasError() {
 		return
 	}
 	if _, err := client.SetCORSSettings(ctx, before); err != nil {

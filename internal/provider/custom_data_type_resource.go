@@ -128,7 +128,7 @@ func (r *customDataTypeResource) Create(ctx context.Context, req resource.Create
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Could not read Codat's custom data type %s", customDataID(plan)), err)
 		return
 	}
-	resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateBefore, before)...)
+	recordBefore(ctx, resp.Private, before, &resp.Diagnostics)
 	r.configure(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
@@ -157,15 +157,10 @@ func (r *customDataTypeResource) Read(ctx context.Context, req resource.ReadRequ
 // import, what to put back on destroy is the configuration before this
 // first change, which the state holds as refreshed.
 func (r *customDataTypeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var before *codat.CustomDataTypeConfig
-	recorded, diags := getPrivateJSON(ctx, req.Private, privateBefore, &before)
-	resp.Diagnostics.Append(diags...)
-	if !recorded {
-		var state customDataTypeModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		imported := customDataConfig(ctx, state, &resp.Diagnostics)
-		resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateBefore, imported)...)
-	}
+	recordImportedBefore(ctx, req, resp, func(state customDataTypeModel, diags *diag.Diagnostics) *codat.CustomDataTypeConfig {
+		imported := customDataConfig(ctx, state, diags)
+		return &imported
+	})
 	if requireClient(r.data, &resp.Diagnostics) == nil || resp.Diagnostics.HasError() {
 		return
 	}
@@ -180,9 +175,7 @@ func (r *customDataTypeResource) Delete(ctx context.Context, req resource.Delete
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	client := requireClient(r.data, &resp.Diagnostics)
 	var before *codat.CustomDataTypeConfig
-	recorded, diags := getPrivateJSON(ctx, req.Private, privateBefore, &before)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() || !recorded {
+	if !readBefore(ctx, req.Private, &before, &resp.Diagnostics) || resp.Diagnostics.HasError() {
 		return // imported, and never changed by Terraform
 	}
 	if before == nil {

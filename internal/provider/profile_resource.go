@@ -125,8 +125,7 @@ func (r *profileResource) Update(ctx context.Context, req resource.UpdateRequest
 func (r *profileResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	client := requireClient(r.data, &resp.Diagnostics)
 	var before codat.ProfileChange
-	_, diags := getPrivateJSON(ctx, req.Private, privateBefore, &before)
-	resp.Diagnostics.Append(diags...)
+	readBefore(ctx, req.Private, &before, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || before.IsEmpty() {
 		return
 	}
@@ -148,10 +147,7 @@ func (r *profileResource) apply(ctx context.Context, config tfsdk.Config, prior 
 	client := requireClient(r.data, diags)
 	change := profileChange(ctx, m, diags)
 	var before codat.ProfileChange
-	if prior != nil {
-		_, d := getPrivateJSON(ctx, prior, privateBefore, &before)
-		diags.Append(d...)
-	}
+	readBefore(ctx, prior, &before, diags)
 	if diags.HasError() {
 		return
 	}
@@ -160,7 +156,7 @@ func (r *profileResource) apply(ctx context.Context, config tfsdk.Config, prior 
 		addAPIError(diags, "Could not update Codat's profile", err)
 		return
 	}
-	diags.Append(setPrivateJSON(ctx, private, privateBefore, before)...)
+	recordBefore(ctx, private, before, diags)
 	diags.Append(state.Set(ctx, brandingToModel(ctx, profile, diags))...)
 }
 

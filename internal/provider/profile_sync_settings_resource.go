@@ -22,11 +22,6 @@ var (
 	_ resource.ResourceWithIdentity    = (*profileSyncSettingsResource)(nil)
 )
 
-// privateBefore is the private-state key of the profile's settings as they
-// were before Terraform first set each data type: a map from data type to
-// its setting, null for a data type the profile did not have.
-const privateBefore = "before"
-
 // profileImportID is the import id that means "this API key's client".
 const profileImportID = "profile"
 
@@ -104,8 +99,7 @@ func (r *profileSyncSettingsResource) Update(ctx context.Context, req resource.U
 func (r *profileSyncSettingsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	client := requireClient(r.data, &resp.Diagnostics)
 	before := map[string]*codat.SyncSetting{}
-	_, diags := getPrivateJSON(ctx, req.Private, privateBefore, &before)
-	resp.Diagnostics.Append(diags...)
+	readBefore(ctx, req.Private, &before, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || len(before) == 0 {
 		// Terraform has changed nothing (an import never applied since).
 		return
@@ -145,10 +139,7 @@ func (r *profileSyncSettingsResource) apply(ctx context.Context, planned tfsdk.P
 	planTypes, d := syncSettingsOf(ctx, plan.DataTypes)
 	diags.Append(d...)
 	before := map[string]*codat.SyncSetting{}
-	if prior != nil {
-		_, d := getPrivateJSON(ctx, prior, privateBefore, &before)
-		diags.Append(d...)
-	}
+	readBefore(ctx, prior, &before, diags)
 	if diags.HasError() {
 		return
 	}
@@ -174,7 +165,7 @@ func (r *profileSyncSettingsResource) apply(ctx context.Context, planned tfsdk.P
 		addSyncSettingsError(diags, "Could not set Codat's default sync settings (profile)", "the client's default sync settings (profile)", err, body, planTypes)
 		return
 	}
-	diags.Append(setPrivateJSON(ctx, private, privateBefore, before)...)
+	recordBefore(ctx, private, before, diags)
 	sent := *profile
 	sent.Settings = body
 	model, d := profileToModel(ctx, &sent, codat.InDataTypeOrder(planTypes), planTypes)

@@ -179,8 +179,7 @@ func (r *supplementalDataConfigResource) Delete(ctx context.Context, req resourc
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	client := requireClient(r.data, &resp.Diagnostics)
 	before := map[string]*codat.SupplementalDataSource{}
-	_, diags := getPrivateJSON(ctx, req.Private, privateBefore, &before)
-	resp.Diagnostics.Append(diags...)
+	readBefore(ctx, req.Private, &before, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || len(before) == 0 {
 		return
 	}
@@ -204,10 +203,7 @@ func (r *supplementalDataConfigResource) ImportState(ctx context.Context, req re
 // replaced recorded the first time.
 func (r *supplementalDataConfigResource) merge(ctx context.Context, plan supplementalDataConfigModel, prior privateState, dropped []string, state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
 	before := map[string]*codat.SupplementalDataSource{}
-	if prior != nil {
-		_, d := getPrivateJSON(ctx, prior, privateBefore, &before)
-		diags.Append(d...)
-	}
+	readBefore(ctx, prior, &before, diags)
 	sources := supplementalSources(ctx, plan.Sources, diags)
 	if diags.HasError() {
 		return
@@ -224,7 +220,7 @@ func (r *supplementalDataConfigResource) merge(ctx context.Context, plan supplem
 	for _, name := range dropped {
 		delete(before, name)
 	}
-	diags.Append(setPrivateJSON(ctx, private, privateBefore, before)...)
+	recordBefore(ctx, private, before, diags)
 	shown := map[string]codat.SupplementalDataSource{}
 	for name := range plan.Sources.Elements() {
 		shown[name] = sent[name]
