@@ -67,30 +67,20 @@ func (r *corsSettingsResource) ModifyPlan(_ context.Context, req resource.Modify
 // Create records the origins Codat has, to restore on destroy, and sets
 // the planned ones: two requests.
 func (r *corsSettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	client := requireClient(r.data, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	before, ok := r.read(ctx, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	before, err := client.GetCORSSettings(ctx)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Could not read Codat's CORS settings", err)
-		return
-	}
-	recordBefore(ctx, resp.Private, before.AllowedOrigins, &resp.Diagnostics)
+	recordBefore(ctx, resp.Private, before, &resp.Diagnostics)
 	r.set(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
 func (r *corsSettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	client := requireClient(r.data, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	origins, ok := r.read(ctx, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	got, err := client.GetCORSSettings(ctx)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Could not read Codat's CORS settings", err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, corsToModel(ctx, got.AllowedOrigins, &resp.Diagnostics))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, corsToModel(ctx, origins, &resp.Diagnostics))...)
 }
 
 // Update sets the planned origins: one request. After an import, what to
@@ -121,6 +111,20 @@ func (r *corsSettingsResource) Delete(ctx context.Context, req resource.DeleteRe
 
 func (r *corsSettingsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	r.importClientSetting(ctx, req, resp, corsImportID, "list of allowed origins")
+}
+
+// read is the origins Codat allows now: one request; false when it failed.
+func (r *corsSettingsResource) read(ctx context.Context, diags *diag.Diagnostics) ([]string, bool) {
+	client := requireClient(r.data, diags)
+	if diags.HasError() {
+		return nil, false
+	}
+	got, err := client.GetCORSSettings(ctx)
+	if err != nil {
+		addAPIError(diags, "Could not read Codat's CORS settings", err)
+		return nil, false
+	}
+	return got.AllowedOrigins, true
 }
 
 // set sends the planned origins and records Codat's answer.
