@@ -3,8 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -239,14 +237,12 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 // ImportState takes the key's id; Read fills in its name and date. The
 // secret is not imported: Codat shows it only on create.
 func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := strings.TrimSpace(apiKeyIdentity.importID(ctx, req, &resp.Diagnostics))
-	if !uuidPattern.MatchString(id) {
-		resp.Diagnostics.AddError("Invalid codat_api_key import id",
-			fmt.Sprintf("Import expects the key's id, a UUID such as e288a972-b402-4b21-93f9-b5335ae5679c (GET /apiKeys lists them), not the key itself; got %d characters that are not an id.", len(req.ID)))
-		return
+	// The detail never repeats what was given: it may be the key itself.
+	if apiKeyIdentity.importUUID(ctx, req, resp, "Invalid codat_api_key import id", func(string) string {
+		return fmt.Sprintf("Import expects the key's id, a UUID such as e288a972-b402-4b21-93f9-b5335ae5679c (GET /apiKeys lists them), not the key itself; got %d characters that are not an id.", len(req.ID))
+	}) {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("key"), types.StringNull())...)
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("key"), types.StringNull())...)
 }
 
 // find is the key with id in Codat's list, or nil.
@@ -255,11 +251,7 @@ func (r *apiKeyResource) find(ctx context.Context, client *codat.Client, id stri
 	if err != nil {
 		return nil, err
 	}
-	i := slices.IndexFunc(keys, func(k codat.APIKey) bool { return strings.EqualFold(k.ID, id) })
-	if i < 0 {
-		return nil, nil
-	}
-	return &keys[i], nil
+	return findByID(keys, id, func(k codat.APIKey) string { return k.ID }), nil
 }
 
 // apiKeyToModel is the one mapping from a Codat API key to the resource's

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -294,14 +293,11 @@ func (r *companyResource) IdentitySchema(_ context.Context, _ resource.IdentityS
 // fills in the rest and, if the company has exactly one connection, adopts
 // it as the managed one.
 func (r *companyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	given := companyIdentity.importID(ctx, req, &resp.Diagnostics)
-	id := strings.TrimSpace(given)
-	if !uuidPattern.MatchString(id) {
-		resp.Diagnostics.AddError("Invalid Codat company id",
-			fmt.Sprintf("Import expects a Codat company id, a UUID such as 8a210b68-6988-11ed-a1eb-0242ac120002, got %q. Find it in the Codat Portal or with GET /companies.", given))
+	if !companyIdentity.importUUID(ctx, req, resp, "Invalid Codat company id", func(given string) string {
+		return fmt.Sprintf("Import expects a Codat company id, a UUID such as 8a210b68-6988-11ed-a1eb-0242ac120002, got %q. Find it in the Codat Portal or with GET /companies.", given)
+	}) {
 		return
 	}
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), resource.ImportStateRequest{ID: id}, resp)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), false)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte("true"))...)
 }
