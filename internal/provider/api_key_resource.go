@@ -117,10 +117,8 @@ func describeKeyName(name types.String) string {
 
 // Create makes the key: one request. Its secret is in Codat's answer only.
 func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan apiKeyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client := requireClient(r.data, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, client, ok := modelAndClient[apiKeyModel](ctx, r.data, req.Plan, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	created, err := client.CreateAPIKey(ctx, plan.Name.ValueString())
@@ -150,10 +148,8 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 // kept (Codat may list it or not); a key deleted at Codat is removed from
 // state, and the next plan makes a new one.
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state apiKeyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := requireClient(r.data, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	state, client, ok := modelAndClient[apiKeyModel](ctx, r.data, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	// The framework wants the identity also when the key is gone.
@@ -190,10 +186,8 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 // Under a Codat that lists no secrets, an imported key cannot be told from
 // the provider's own, so it is not deleted; the resource page says so.
 func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state apiKeyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := requireClient(r.data, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	state, client, ok := modelAndClient[apiKeyModel](ctx, r.data, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	id := state.ID.ValueString()

@@ -36,9 +36,8 @@ type companyResource struct {
 }
 
 func (r *companyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan companyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if requireClient(r.data, &resp.Diagnostics); resp.Diagnostics.HasError() {
+	plan, _, ok := modelAndClient[companyModel](ctx, r.data, req.Plan, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	platformKey := plan.PlatformKey.ValueString()
@@ -110,9 +109,8 @@ func (r *companyResource) Create(ctx context.Context, req resource.CreateRequest
 }
 
 func (r *companyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state companyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if requireClient(r.data, &resp.Diagnostics); resp.Diagnostics.HasError() {
+	state, _, ok := modelAndClient[companyModel](ctx, r.data, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	id := state.ID.ValueString()

@@ -114,10 +114,8 @@ func (r *customDataTypeResource) ModifyPlan(ctx context.Context, req resource.Mo
 // to put back on destroy, and sets the planned one: a GET and a PUT (the
 // catalogue is read once per run).
 func (r *customDataTypeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan customDataTypeModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client := requireClient(r.data, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() || !r.requirePlatform(ctx, plan.PlatformKey.ValueString(), &resp.Diagnostics) {
+	plan, client, ok := modelAndClient[customDataTypeModel](ctx, r.data, req.Plan, &resp.Diagnostics)
+	if !ok || !r.requirePlatform(ctx, plan.PlatformKey.ValueString(), &resp.Diagnostics) {
 		return
 	}
 	before, err := client.GetCustomDataType(ctx, plan.PlatformKey.ValueString(), plan.Identifier.ValueString())
@@ -135,10 +133,8 @@ func (r *customDataTypeResource) Create(ctx context.Context, req resource.Create
 // Read reads the configuration: one request. One Codat no longer has is
 // removed from state, and the next plan sets it again.
 func (r *customDataTypeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state customDataTypeModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := requireClient(r.data, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	state, client, ok := modelAndClient[customDataTypeModel](ctx, r.data, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	got, err := client.GetCustomDataType(ctx, state.PlatformKey.ValueString(), state.Identifier.ValueString())
@@ -171,9 +167,7 @@ func (r *customDataTypeResource) Update(ctx context.Context, req resource.Update
 // Codat cannot delete a custom data type, so one Terraform made stays, and
 // a warning says so (no request).
 func (r *customDataTypeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state customDataTypeModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := requireClient(r.data, &resp.Diagnostics)
+	state, client, _ := modelAndClient[customDataTypeModel](ctx, r.data, req.State, &resp.Diagnostics)
 	var before *codat.CustomDataTypeConfig
 	if !readBefore(ctx, req.Private, &before, &resp.Diagnostics) || resp.Diagnostics.HasError() {
 		return // imported, and never changed by Terraform

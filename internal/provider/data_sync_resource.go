@@ -142,10 +142,8 @@ func (r *dataSyncResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 // then fails (a pull failed, or the timeout passed): Terraform marks it
 // tainted, so the next apply queues the sync again.
 func (r *dataSyncResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan dataSyncModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client := requireClient(r.data, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, client, ok := modelAndClient[dataSyncModel](ctx, r.data, req.Plan, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, dataSyncDefaultTimeout)
@@ -177,18 +175,13 @@ func (r *dataSyncResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
 	}
-	var plan dataSyncModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan, state := planAndPrior[dataSyncModel](ctx, req, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !req.State.Raw.IsNull() {
-		var state dataSyncModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if resp.Diagnostics.HasError() || (plan.CompanyID.Equal(state.CompanyID) && plan.DataTypes.Equal(state.DataTypes) &&
-			plan.ConnectionID.Equal(state.ConnectionID) && plan.Triggers.Equal(state.Triggers)) {
-			return // not queued again
-		}
+	if state != nil && plan.CompanyID.Equal(state.CompanyID) && plan.DataTypes.Equal(state.DataTypes) &&
+		plan.ConnectionID.Equal(state.ConnectionID) && plan.Triggers.Equal(state.Triggers) {
+		return // not queued again
 	}
 	checkDataTypesProvided(ctx, r.data, plan.CompanyID, plan.ConnectionID, plan.DataTypes, &resp.Diagnostics)
 }

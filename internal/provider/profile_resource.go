@@ -142,9 +142,7 @@ func (r *profileResource) ImportState(ctx context.Context, req resource.ImportSt
 // changed by read-modify-write (a GET, and a PUT unless Codat already has
 // them), recording what each replaced the first time, for Delete.
 func (r *profileResource) apply(ctx context.Context, config tfsdk.Config, prior privateState, state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
-	var m profileModel
-	diags.Append(config.Get(ctx, &m)...)
-	client := requireClient(r.data, diags)
+	m, client, _ := modelAndClient[profileModel](ctx, r.data, config, diags)
 	change := profileChange(ctx, m, diags)
 	var before codat.ProfileChange
 	readBefore(ctx, prior, &before, diags)

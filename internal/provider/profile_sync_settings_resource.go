@@ -55,10 +55,8 @@ func (r *profileSyncSettingsResource) Create(ctx context.Context, req resource.C
 }
 
 func (r *profileSyncSettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state profileSyncSettingsModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := requireClient(r.data, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	state, client, ok := modelAndClient[profileSyncSettingsModel](ctx, r.data, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	profile, err := client.GetProfileSyncSettings(ctx)
@@ -133,9 +131,7 @@ func (r *profileSyncSettingsResource) ImportState(ctx context.Context, req resou
 // types Terraform sets for the first time, send the profile back with the
 // planned data types, and record the plan.
 func (r *profileSyncSettingsResource) apply(ctx context.Context, planned tfsdk.Plan, prior privateState, state *tfsdk.State, identity *tfsdk.ResourceIdentity, private privateState, diags *diag.Diagnostics) {
-	var plan profileSyncSettingsModel
-	diags.Append(planned.Get(ctx, &plan)...)
-	client := requireClient(r.data, diags)
+	plan, client, _ := modelAndClient[profileSyncSettingsModel](ctx, r.data, planned, diags)
 	planTypes, d := syncSettingsOf(ctx, plan.DataTypes)
 	diags.Append(d...)
 	before := map[string]*codat.SyncSetting{}

@@ -96,9 +96,7 @@ func (a *queueSyncAction) ModifyPlan(ctx context.Context, req action.ModifyPlanR
 // Invoke runs the sync codat_data_sync's create runs, reporting what it
 // queued as progress.
 func (a *queueSyncAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
-	var config queueSyncModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	client := requireClient(a.data, &resp.Diagnostics)
+	config, client, _ := modelAndClient[queueSyncModel](ctx, a.data, req.Config, &resp.Diagnostics)
 	job := newSyncJob(ctx, config.CompanyID, config.ConnectionID, config.DataTypes, config.WaitForCompletion, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return

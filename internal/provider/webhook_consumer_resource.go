@@ -90,9 +90,7 @@ func (r *webhookConsumerResource) Schema(_ context.Context, _ resource.SchemaReq
 // looked up in the list (one more request, on that path only), so a retry
 // adopts the consumer rather than making a second.
 func (r *webhookConsumerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan webhookConsumerModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client := requireClient(r.data, &resp.Diagnostics)
+	plan, client, _ := modelAndClient[webhookConsumerModel](ctx, r.data, req.Plan, &resp.Diagnostics)
 	body := webhookConsumerRequest(ctx, plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -147,10 +145,8 @@ func consumerLimitReached(ctx context.Context, client *codat.Client) bool {
 // request. One deleted at Codat is removed from state, and the next plan
 // makes it again.
 func (r *webhookConsumerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state webhookConsumerModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := requireClient(r.data, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	state, client, ok := modelAndClient[webhookConsumerModel](ctx, r.data, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	// The framework wants the identity also when the consumer is gone.
@@ -181,10 +177,8 @@ func (r *webhookConsumerResource) Update(ctx context.Context, req resource.Updat
 // Delete deletes the consumer, and Codat its pending deliveries: one
 // request. One already gone is fine.
 func (r *webhookConsumerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state webhookConsumerModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := requireClient(r.data, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	state, client, ok := modelAndClient[webhookConsumerModel](ctx, r.data, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	if err := client.DeleteWebhookConsumer(ctx, state.ID.ValueString()); err != nil && !codat.IsNotFound(err) {
