@@ -3,8 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -119,10 +117,8 @@ func describeKeyName(name types.String) string {
 
 // Create makes the key: one request. Its secret is in Codat's answer only.
 func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan apiKeyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client := requireClient(r.data, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, client, ok := modelAndClient[apiKeyModel](ctx, r.data, req.Plan, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	created, err := client.CreateAPIKey(ctx, plan.Name.ValueString())
@@ -152,10 +148,8 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 // kept (Codat may list it or not); a key deleted at Codat is removed from
 // state, and the next plan makes a new one.
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state apiKeyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := requireClient(r.data, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	state, client, ok := modelAndClient[apiKeyModel](ctx, r.data, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	// The framework wants the identity also when the key is gone.
@@ -192,10 +186,8 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 // Under a Codat that lists no secrets, an imported key cannot be told from
 // the provider's own, so it is not deleted; the resource page says so.
 func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state apiKeyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := requireClient(r.data, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	state, client, ok := modelAndClient[apiKeyModel](ctx, r.data, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	id := state.ID.ValueString()
@@ -239,14 +231,12 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 // ImportState takes the key's id; Read fills in its name and date. The
 // secret is not imported: Codat shows it only on create.
 func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := strings.TrimSpace(apiKeyIdentity.importID(ctx, req, &resp.Diagnostics))
-	if !uuidPattern.MatchString(id) {
-		resp.Diagnostics.AddError("Invalid codat_api_key import id",
-			fmt.Sprintf("Import expects the key's id, a UUID such as e288a972-b402-4b21-93f9-b5335ae5679c (GET /apiKeys lists them), not the key itself; got %d characters that are not an id.", len(req.ID)))
-		return
+	// The detail never repeats what was given: it may be the key itself.
+	if apiKeyIdentity.importUUID(ctx, req, resp, "Invalid codat_api_key import id", func(string) string {
+		return fmt.Sprintf("Import expects the key's id, a UUID such as e288a972-b402-4b21-93f9-b5335ae5679c (GET /apiKeys lists them), not the key itself; got %d characters that are not an id.", len(req.ID))
+	}) {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("key"), types.StringNull())...)
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("key"), types.StringNull())...)
 }
 
 // find is the key with id in Codat's list, or nil.
@@ -255,11 +245,7 @@ func (r *apiKeyResource) find(ctx context.Context, client *codat.Client, id stri
 	if err != nil {
 		return nil, err
 	}
-	i := slices.IndexFunc(keys, func(k codat.APIKey) bool { return strings.EqualFold(k.ID, id) })
-	if i < 0 {
-		return nil, nil
-	}
-	return &keys[i], nil
+	return findByID(keys, id, func(k codat.APIKey) string { return k.ID }), nil
 }
 
 // apiKeyToModel is the one mapping from a Codat API key to the resource's

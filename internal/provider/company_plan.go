@@ -120,13 +120,7 @@ func (r *companyResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		}
 		return
 	}
-	var plan companyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	var state *companyModel
-	if !req.State.Raw.IsNull() {
-		state = &companyModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
-	}
+	plan, state := planAndPrior[companyModel](ctx, req, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

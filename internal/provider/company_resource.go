@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -37,9 +36,8 @@ type companyResource struct {
 }
 
 func (r *companyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan companyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if requireClient(r.data, &resp.Diagnostics); resp.Diagnostics.HasError() {
+	plan, _, ok := modelAndClient[companyModel](ctx, r.data, req.Plan, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	platformKey := plan.PlatformKey.ValueString()
@@ -111,9 +109,8 @@ func (r *companyResource) Create(ctx context.Context, req resource.CreateRequest
 }
 
 func (r *companyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state companyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if requireClient(r.data, &resp.Diagnostics); resp.Diagnostics.HasError() {
+	state, _, ok := modelAndClient[companyModel](ctx, r.data, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	id := state.ID.ValueString()
@@ -294,14 +291,11 @@ func (r *companyResource) IdentitySchema(_ context.Context, _ resource.IdentityS
 // fills in the rest and, if the company has exactly one connection, adopts
 // it as the managed one.
 func (r *companyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	given := companyIdentity.importID(ctx, req, &resp.Diagnostics)
-	id := strings.TrimSpace(given)
-	if !uuidPattern.MatchString(id) {
-		resp.Diagnostics.AddError("Invalid Codat company id",
-			fmt.Sprintf("Import expects a Codat company id, a UUID such as 8a210b68-6988-11ed-a1eb-0242ac120002, got %q. Find it in the Codat Portal or with GET /companies.", given))
+	if !companyIdentity.importUUID(ctx, req, resp, "Invalid Codat company id", func(given string) string {
+		return fmt.Sprintf("Import expects a Codat company id, a UUID such as 8a210b68-6988-11ed-a1eb-0242ac120002, got %q. Find it in the Codat Portal or with GET /companies.", given)
+	}) {
 		return
 	}
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), resource.ImportStateRequest{ID: id}, resp)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), false)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte("true"))...)
 }

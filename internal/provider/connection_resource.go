@@ -97,13 +97,7 @@ func (r *connectionResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
 	}
-	var plan connectionResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	var state *connectionResourceModel
-	if !req.State.Raw.IsNull() {
-		state = &connectionResourceModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
-	}
+	plan, state := planAndPrior[connectionResourceModel](ctx, req, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -123,10 +117,8 @@ func (r *connectionResource) ModifyPlan(ctx context.Context, req resource.Modify
 // Create adopts the company's connection to the platform that is not
 // Unlinked, if it has one (codat.Company.AdoptableConnection), or makes one.
 func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan connectionResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client := requireClient(r.data, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, client, ok := modelAndClient[connectionResourceModel](ctx, r.data, req.Plan, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	companyID, platformKey := plan.CompanyID.ValueString(), plan.PlatformKey.ValueString()
@@ -168,9 +160,8 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 // Read follows the connection at Codat; one deleted there (or whose
 // company was) is removed from state, and the next plan makes it again.
 func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state connectionResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if requireClient(r.data, &resp.Diagnostics); resp.Diagnostics.HasError() {
+	state, _, ok := modelAndClient[connectionResourceModel](ctx, r.data, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	companyID, id := state.CompanyID.ValueString(), state.ID.ValueString()
@@ -217,10 +208,8 @@ func (r *connectionResource) Update(ctx context.Context, req resource.UpdateRequ
 // Delete releases the connection by codat.Client.ReleaseConnection's rule:
 // deleted if never linked (or if delete_on_destroy), else unlinked or kept.
 func (r *connectionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state connectionResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := requireClient(r.data, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	state, client, ok := modelAndClient[connectionResourceModel](ctx, r.data, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	companyID, id := state.CompanyID.ValueString(), state.ID.ValueString()

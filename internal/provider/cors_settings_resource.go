@@ -67,45 +67,29 @@ func (r *corsSettingsResource) ModifyPlan(_ context.Context, req resource.Modify
 // Create records the origins Codat has, to restore on destroy, and sets
 // the planned ones: two requests.
 func (r *corsSettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	client := requireClient(r.data, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	before, ok := r.read(ctx, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	before, err := client.GetCORSSettings(ctx)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Could not read Codat's CORS settings", err)
-		return
-	}
-	resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateBefore, before.AllowedOrigins)...)
+	recordBefore(ctx, resp.Private, before, &resp.Diagnostics)
 	r.set(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
 func (r *corsSettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	client := requireClient(r.data, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	origins, ok := r.read(ctx, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	got, err := client.GetCORSSettings(ctx)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Could not read Codat's CORS settings", err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, corsToModel(ctx, got.AllowedOrigins, &resp.Diagnostics))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, corsToModel(ctx, origins, &resp.Diagnostics))...)
 }
 
 // Update sets the planned origins: one request. After an import, what to
 // restore on destroy is the list before this first change, which the state
 // holds as refreshed.
 func (r *corsSettingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var before []string
-	recorded, diags := getPrivateJSON(ctx, req.Private, privateBefore, &before)
-	resp.Diagnostics.Append(diags...)
-	if !recorded {
-		var state corsSettingsModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		before = stringsOf(ctx, state.AllowedOrigins, &resp.Diagnostics)
-		resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateBefore, before)...)
-	}
+	recordImportedBefore(ctx, req, resp, func(state corsSettingsModel, diags *diag.Diagnostics) []string {
+		return stringsOf(ctx, state.AllowedOrigins, diags)
+	})
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -117,9 +101,7 @@ func (r *corsSettingsResource) Update(ctx context.Context, req resource.UpdateRe
 func (r *corsSettingsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	client := requireClient(r.data, &resp.Diagnostics)
 	var before []string
-	recorded, diags := getPrivateJSON(ctx, req.Private, privateBefore, &before)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() || !recorded {
+	if !readBefore(ctx, req.Private, &before, &resp.Diagnostics) || resp.Diagnostics.HasError() {
 		return
 	}
 	if _, err := client.SetCORSSettings(ctx, before); err != nil {
@@ -129,6 +111,20 @@ func (r *corsSettingsResource) Delete(ctx context.Context, req resource.DeleteRe
 
 func (r *corsSettingsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	r.importClientSetting(ctx, req, resp, corsImportID, "list of allowed origins")
+}
+
+// read is the origins Codat allows now: one request; false when it failed.
+func (r *corsSettingsResource) read(ctx context.Context, diags *diag.Diagnostics) ([]string, bool) {
+	client := requireClient(r.data, diags)
+	if diags.HasError() {
+		return nil, false
+	}
+	got, err := client.GetCORSSettings(ctx)
+	if err != nil {
+		addAPIError(diags, "Could not read Codat's CORS settings", err)
+		return nil, false
+	}
+	return got.AllowedOrigins, true
 }
 
 // set sends the planned origins and records Codat's answer.

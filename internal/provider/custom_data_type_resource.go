@@ -114,10 +114,8 @@ func (r *customDataTypeResource) ModifyPlan(ctx context.Context, req resource.Mo
 // to put back on destroy, and sets the planned one: a GET and a PUT (the
 // catalogue is read once per run).
 func (r *customDataTypeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan customDataTypeModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client := requireClient(r.data, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() || !r.requirePlatform(ctx, plan.PlatformKey.ValueString(), &resp.Diagnostics) {
+	plan, client, ok := modelAndClient[customDataTypeModel](ctx, r.data, req.Plan, &resp.Diagnostics)
+	if !ok || !r.requirePlatform(ctx, plan.PlatformKey.ValueString(), &resp.Diagnostics) {
 		return
 	}
 	before, err := client.GetCustomDataType(ctx, plan.PlatformKey.ValueString(), plan.Identifier.ValueString())
@@ -128,17 +126,15 @@ func (r *customDataTypeResource) Create(ctx context.Context, req resource.Create
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Could not read Codat's custom data type %s", customDataID(plan)), err)
 		return
 	}
-	resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateBefore, before)...)
+	recordBefore(ctx, resp.Private, before, &resp.Diagnostics)
 	r.configure(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
 // Read reads the configuration: one request. One Codat no longer has is
 // removed from state, and the next plan sets it again.
 func (r *customDataTypeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state customDataTypeModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := requireClient(r.data, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	state, client, ok := modelAndClient[customDataTypeModel](ctx, r.data, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	got, err := client.GetCustomDataType(ctx, state.PlatformKey.ValueString(), state.Identifier.ValueString())
@@ -157,15 +153,10 @@ func (r *customDataTypeResource) Read(ctx context.Context, req resource.ReadRequ
 // import, what to put back on destroy is the configuration before this
 // first change, which the state holds as refreshed.
 func (r *customDataTypeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var before *codat.CustomDataTypeConfig
-	recorded, diags := getPrivateJSON(ctx, req.Private, privateBefore, &before)
-	resp.Diagnostics.Append(diags...)
-	if !recorded {
-		var state customDataTypeModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		imported := customDataConfig(ctx, state, &resp.Diagnostics)
-		resp.Diagnostics.Append(setPrivateJSON(ctx, resp.Private, privateBefore, imported)...)
-	}
+	recordImportedBefore(ctx, req, resp, func(state customDataTypeModel, diags *diag.Diagnostics) *codat.CustomDataTypeConfig {
+		imported := customDataConfig(ctx, state, diags)
+		return &imported
+	})
 	if requireClient(r.data, &resp.Diagnostics) == nil || resp.Diagnostics.HasError() {
 		return
 	}
@@ -176,13 +167,9 @@ func (r *customDataTypeResource) Update(ctx context.Context, req resource.Update
 // Codat cannot delete a custom data type, so one Terraform made stays, and
 // a warning says so (no request).
 func (r *customDataTypeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state customDataTypeModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := requireClient(r.data, &resp.Diagnostics)
+	state, client, _ := modelAndClient[customDataTypeModel](ctx, r.data, req.State, &resp.Diagnostics)
 	var before *codat.CustomDataTypeConfig
-	recorded, diags := getPrivateJSON(ctx, req.Private, privateBefore, &before)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() || !recorded {
+	if !readBefore(ctx, req.Private, &before, &resp.Diagnostics) || resp.Diagnostics.HasError() {
 		return // imported, and never changed by Terraform
 	}
 	if before == nil {

@@ -2,15 +2,11 @@ package provider
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -88,20 +84,14 @@ func (r *dataSyncResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				ElementType:   types.StringType,
 				Optional:      true,
 				PlanModifiers: []planmodifier.Set{setplanmodifier.RequiresReplace()},
-				Validators: []validator.Set{
-					setvalidator.SizeAtLeast(1),
-					setvalidator.ValueStringsAre(dataTypeValidator()),
-				},
+				Validators:    syncDataTypesValidators(),
 			},
 			"connection_id": schema.StringAttribute{
 				MarkdownDescription: "Sync through this connection of the company only (it must be `Linked`), such as `codat_company.example.connection_id`. " +
 					"Needs `data_types`. Omitted, Codat syncs each data type from the linked connections whose platform provides it. Changing it queues a new sync.",
 				Optional:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators: []validator.String{
-					connectionIDValidator(),
-					stringvalidator.AlsoRequires(path.MatchRoot("data_types")),
-				},
+				Validators:    syncConnectionIDValidators(),
 			},
 			"triggers": schema.MapAttribute{
 				MarkdownDescription: "Arbitrary strings that, when any of them changes, queue the sync again (the resource is replaced, like `terraform_data`'s `triggers_replace`): " +
@@ -152,26 +142,19 @@ func (r *dataSyncResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 // then fails (a pull failed, or the timeout passed): Terraform marks it
 // tainted, so the next apply queues the sync again.
 func (r *dataSyncResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan dataSyncModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client := requireClient(r.data, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, client, ok := modelAndClient[dataSyncModel](ctx, r.data, req.Plan, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, dataSyncDefaultTimeout)
 	resp.Diagnostics.Append(diags...)
-	var dataTypes []string
-	if !plan.DataTypes.IsNull() {
-		resp.Diagnostics.Append(plan.DataTypes.ElementsAs(ctx, &dataTypes, false)...)
-	}
+	job := newSyncJob(ctx, plan.CompanyID, plan.ConnectionID, plan.DataTypes, plan.WaitForCompletion, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	slices.Sort(dataTypes)
+	job.Timeout, job.Caller = timeout, dataSyncCaller
 
 	start := time.Now()
-	job := syncJob{CompanyID: plan.CompanyID.ValueString(), ConnectionID: plan.ConnectionID.ValueString(), DataTypes: dataTypes,
-		Wait: plan.WaitForCompletion.ValueBool(), Timeout: timeout, Caller: dataSyncCaller}
 	run, queued := job.run(ctx, client, start, &resp.Diagnostics)
 	if !queued {
 		return
@@ -192,18 +175,13 @@ func (r *dataSyncResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
 	}
-	var plan dataSyncModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan, state := planAndPrior[dataSyncModel](ctx, req, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !req.State.Raw.IsNull() {
-		var state dataSyncModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if resp.Diagnostics.HasError() || (plan.CompanyID.Equal(state.CompanyID) && plan.DataTypes.Equal(state.DataTypes) &&
-			plan.ConnectionID.Equal(state.ConnectionID) && plan.Triggers.Equal(state.Triggers)) {
-			return // not queued again
-		}
+	if state != nil && plan.CompanyID.Equal(state.CompanyID) && plan.DataTypes.Equal(state.DataTypes) &&
+		plan.ConnectionID.Equal(state.ConnectionID) && plan.Triggers.Equal(state.Triggers) {
+		return // not queued again
 	}
 	checkDataTypesProvided(ctx, r.data, plan.CompanyID, plan.ConnectionID, plan.DataTypes, &resp.Diagnostics)
 }

@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -55,6 +57,30 @@ func (i idIdentity) importID(ctx context.Context, req resource.ImportStateReques
 	var value types.String
 	diags.Append(req.Identity.GetAttribute(ctx, path.Root(i.attr), &value)...)
 	return value.ValueString()
+}
+
+// importUUID sets the identity's attribute in state to what an import
+// names (importID), trimmed, when it is a UUID. Otherwise it adds the error
+// summary with invalid's detail, given what the import named, and is false.
+func (i idIdentity) importUUID(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse, summary string, invalid func(given string) string) bool {
+	given := i.importID(ctx, req, &resp.Diagnostics)
+	id := strings.TrimSpace(given)
+	if !uuidPattern.MatchString(id) {
+		resp.Diagnostics.AddError(summary, invalid(given))
+		return false
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(i.attr), id)...)
+	return true
+}
+
+// findByID is the element of a list from Codat whose id (idOf) is id, in
+// any case, or nil.
+func findByID[T any](list []T, id string, idOf func(T) string) *T {
+	i := slices.IndexFunc(list, func(e T) bool { return strings.EqualFold(idOf(e), id) })
+	if i < 0 {
+		return nil
+	}
+	return &list[i]
 }
 
 // connectionIdentityModel is codat_connection's identity: a connection's id

@@ -53,32 +53,25 @@ type profileModel struct {
 
 func (r *profileResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	const kept = " Left out, Codat's value is kept and shown."
-	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	// Each string the configuration may leave out, keeping Codat's value.
+	keptString := func(description string, rule validator.String) schema.StringAttribute {
+		return schema.StringAttribute{
+			MarkdownDescription: description + kept,
+			Optional:            true, Computed: true,
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			Validators:    []validator.String{rule},
+		}
+	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The client's **profile**: the name and branding Codat's Link shows a business, and where Link sends the business when it is done. " +
 			"There is one per Codat client (per API key): declare this resource once. Only the attributes you set are changed; destroy puts back what Terraform changed.",
 		Attributes: map[string]schema.Attribute{
-			"id": computedOnce("Always `" + profileImportID + "`: there is one profile per client."),
-			"name": schema.StringAttribute{
-				MarkdownDescription: "The name of your organisation as Link shows it." + kept,
-				Optional:            true, Computed: true, PlanModifiers: keep,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"redirect_url": schema.StringAttribute{
-				MarkdownDescription: "Where a business goes once it has finished Codat's Hosted Link, such as `https://app.example.com/linked/{companyId}`: Codat fills in its [parameters](https://docs.codat.io/auth-flow/customize/set-up-redirects) in braces (`{companyId}`, `{statusCode}`, ...)." + kept,
-				Optional:            true, Computed: true, PlanModifiers: keep,
-				Validators: []validator.String{redirectURLValidator()},
-			},
-			"logo_url": schema.StringAttribute{
-				MarkdownDescription: "An absolute URL of your logo; `\"\"` for none." + kept,
-				Optional:            true, Computed: true, PlanModifiers: keep,
-				Validators: []validator.String{webURLOrEmptyValidator()},
-			},
-			"icon_url": schema.StringAttribute{
-				MarkdownDescription: "An absolute URL of your icon; `\"\"` for none." + kept,
-				Optional:            true, Computed: true, PlanModifiers: keep,
-				Validators: []validator.String{webURLOrEmptyValidator()},
-			},
+			"id":   computedOnce("Always `" + profileImportID + "`: there is one profile per client."),
+			"name": keptString("The name of your organisation as Link shows it.", stringvalidator.LengthAtLeast(1)),
+			"redirect_url": keptString("Where a business goes once it has finished Codat's Hosted Link, such as `https://app.example.com/linked/{companyId}`: Codat fills in its [parameters](https://docs.codat.io/auth-flow/customize/set-up-redirects) in braces (`{companyId}`, `{statusCode}`, ...).",
+				redirectURLValidator()),
+			"logo_url": keptString("An absolute URL of your logo; `\"\"` for none.", webURLOrEmptyValidator()),
+			"icon_url": keptString("An absolute URL of your icon; `\"\"` for none.", webURLOrEmptyValidator()),
 			"white_list_urls": schema.SetAttribute{
 				MarkdownDescription: "The URLs allowed to communicate with Codat; an empty set allows any." + kept,
 				ElementType:         types.StringType,
@@ -132,8 +125,7 @@ func (r *profileResource) Update(ctx context.Context, req resource.UpdateRequest
 func (r *profileResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	client := requireClient(r.data, &resp.Diagnostics)
 	var before codat.ProfileChange
-	_, diags := getPrivateJSON(ctx, req.Private, privateBefore, &before)
-	resp.Diagnostics.Append(diags...)
+	readBefore(ctx, req.Private, &before, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || before.IsEmpty() {
 		return
 	}
@@ -150,15 +142,10 @@ func (r *profileResource) ImportState(ctx context.Context, req resource.ImportSt
 // changed by read-modify-write (a GET, and a PUT unless Codat already has
 // them), recording what each replaced the first time, for Delete.
 func (r *profileResource) apply(ctx context.Context, config tfsdk.Config, prior privateState, state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
-	var m profileModel
-	diags.Append(config.Get(ctx, &m)...)
-	client := requireClient(r.data, diags)
+	m, client, _ := modelAndClient[profileModel](ctx, r.data, config, diags)
 	change := profileChange(ctx, m, diags)
 	var before codat.ProfileChange
-	if prior != nil {
-		_, d := getPrivateJSON(ctx, prior, privateBefore, &before)
-		diags.Append(d...)
-	}
+	readBefore(ctx, prior, &before, diags)
 	if diags.HasError() {
 		return
 	}
@@ -167,7 +154,7 @@ func (r *profileResource) apply(ctx context.Context, config tfsdk.Config, prior 
 		addAPIError(diags, "Could not update Codat's profile", err)
 		return
 	}
-	diags.Append(setPrivateJSON(ctx, private, privateBefore, before)...)
+	recordBefore(ctx, private, before, diags)
 	diags.Append(state.Set(ctx, brandingToModel(ctx, profile, diags))...)
 }
 

@@ -22,11 +22,6 @@ var (
 	_ resource.ResourceWithIdentity    = (*profileSyncSettingsResource)(nil)
 )
 
-// privateBefore is the private-state key of the profile's settings as they
-// were before Terraform first set each data type: a map from data type to
-// its setting, null for a data type the profile did not have.
-const privateBefore = "before"
-
 // profileImportID is the import id that means "this API key's client".
 const profileImportID = "profile"
 
@@ -60,10 +55,8 @@ func (r *profileSyncSettingsResource) Create(ctx context.Context, req resource.C
 }
 
 func (r *profileSyncSettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state profileSyncSettingsModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := requireClient(r.data, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	state, client, ok := modelAndClient[profileSyncSettingsModel](ctx, r.data, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	profile, err := client.GetProfileSyncSettings(ctx)
@@ -104,8 +97,7 @@ func (r *profileSyncSettingsResource) Update(ctx context.Context, req resource.U
 func (r *profileSyncSettingsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	client := requireClient(r.data, &resp.Diagnostics)
 	before := map[string]*codat.SyncSetting{}
-	_, diags := getPrivateJSON(ctx, req.Private, privateBefore, &before)
-	resp.Diagnostics.Append(diags...)
+	readBefore(ctx, req.Private, &before, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || len(before) == 0 {
 		// Terraform has changed nothing (an import never applied since).
 		return
@@ -139,16 +131,11 @@ func (r *profileSyncSettingsResource) ImportState(ctx context.Context, req resou
 // types Terraform sets for the first time, send the profile back with the
 // planned data types, and record the plan.
 func (r *profileSyncSettingsResource) apply(ctx context.Context, planned tfsdk.Plan, prior privateState, state *tfsdk.State, identity *tfsdk.ResourceIdentity, private privateState, diags *diag.Diagnostics) {
-	var plan profileSyncSettingsModel
-	diags.Append(planned.Get(ctx, &plan)...)
-	client := requireClient(r.data, diags)
+	plan, client, _ := modelAndClient[profileSyncSettingsModel](ctx, r.data, planned, diags)
 	planTypes, d := syncSettingsOf(ctx, plan.DataTypes)
 	diags.Append(d...)
 	before := map[string]*codat.SyncSetting{}
-	if prior != nil {
-		_, d := getPrivateJSON(ctx, prior, privateBefore, &before)
-		diags.Append(d...)
-	}
+	readBefore(ctx, prior, &before, diags)
 	if diags.HasError() {
 		return
 	}
@@ -174,7 +161,7 @@ func (r *profileSyncSettingsResource) apply(ctx context.Context, planned tfsdk.P
 		addSyncSettingsError(diags, "Could not set Codat's default sync settings (profile)", "the client's default sync settings (profile)", err, body, planTypes)
 		return
 	}
-	diags.Append(setPrivateJSON(ctx, private, privateBefore, before)...)
+	recordBefore(ctx, private, before, diags)
 	sent := *profile
 	sent.Settings = body
 	model, d := profileToModel(ctx, &sent, codat.InDataTypeOrder(planTypes), planTypes)

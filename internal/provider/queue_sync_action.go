@@ -2,14 +2,10 @@ package provider
 
 import (
 	"context"
-	"slices"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
@@ -62,18 +58,12 @@ func (a *queueSyncAction) Schema(_ context.Context, _ action.SchemaRequest, resp
 					"Omit it to sync every data type whose sync settings have `fetch_on_first_link` set (`POST /companies/{companyId}/data/all`).",
 				ElementType: types.StringType,
 				Optional:    true,
-				Validators: []validator.Set{
-					setvalidator.SizeAtLeast(1),
-					setvalidator.ValueStringsAre(dataTypeValidator()),
-				},
+				Validators:  syncDataTypesValidators(),
 			},
 			"connection_id": schema.StringAttribute{
 				MarkdownDescription: "Sync through this connection of the company only (it must be `Linked`). Needs `data_types`. Omitted, Codat syncs each data type from the linked connections whose platform provides it.",
 				Optional:            true,
-				Validators: []validator.String{
-					connectionIDValidator(),
-					stringvalidator.AlsoRequires(path.MatchRoot("data_types")),
-				},
+				Validators:          syncConnectionIDValidators(),
 			},
 			"wait_for_completion": schema.BoolAttribute{
 				MarkdownDescription: "Whether the action waits until every queued pull has finished, polling Codat at growing intervals of at most 30 seconds, for at most `timeout`; a pull that fails makes the action fail, naming the data type with Codat's message. " +
@@ -106,23 +96,16 @@ func (a *queueSyncAction) ModifyPlan(ctx context.Context, req action.ModifyPlanR
 // Invoke runs the sync codat_data_sync's create runs, reporting what it
 // queued as progress.
 func (a *queueSyncAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
-	var config queueSyncModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	client := requireClient(a.data, &resp.Diagnostics)
-	var dataTypes []string
-	if !config.DataTypes.IsNull() {
-		resp.Diagnostics.Append(config.DataTypes.ElementsAs(ctx, &dataTypes, false)...)
-	}
+	config, client, _ := modelAndClient[queueSyncModel](ctx, a.data, req.Config, &resp.Diagnostics)
+	job := newSyncJob(ctx, config.CompanyID, config.ConnectionID, config.DataTypes, config.WaitForCompletion, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	slices.Sort(dataTypes)
-	timeout := dataSyncDefaultTimeout
+	job.Timeout = dataSyncDefaultTimeout
 	if !config.Timeout.IsNull() {
-		timeout, _ = time.ParseDuration(config.Timeout.ValueString()) // validated at plan time
+		job.Timeout, _ = time.ParseDuration(config.Timeout.ValueString()) // validated at plan time
 	}
-	job := syncJob{CompanyID: config.CompanyID.ValueString(), ConnectionID: config.ConnectionID.ValueString(), DataTypes: dataTypes,
-		Wait: config.WaitForCompletion.ValueBool(), Timeout: timeout, Caller: queueSyncCaller,
-		Progress: func(message string) { resp.SendProgress(action.InvokeProgressEvent{Message: message}) }}
+	job.Caller = queueSyncCaller
+	job.Progress = func(message string) { resp.SendProgress(action.InvokeProgressEvent{Message: message}) }
 	job.run(ctx, client, time.Now(), &resp.Diagnostics)
 }

@@ -119,9 +119,8 @@ func (r *supplementalDataConfigResource) ModifyPlan(ctx context.Context, req res
 // Create checks the platform, then sets the planned sources by
 // read-modify-write: a GET and a PUT (the catalogue is read once per run).
 func (r *supplementalDataConfigResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan supplementalDataConfigModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if requireClient(r.data, &resp.Diagnostics) == nil || resp.Diagnostics.HasError() || !r.requirePlatform(ctx, plan.PlatformKey.ValueString(), &resp.Diagnostics) {
+	plan, _, ok := modelAndClient[supplementalDataConfigModel](ctx, r.data, req.Plan, &resp.Diagnostics)
+	if !ok || !r.requirePlatform(ctx, plan.PlatformKey.ValueString(), &resp.Diagnostics) {
 		return
 	}
 	r.merge(ctx, plan, nil, nil, &resp.State, resp.Private, &resp.Diagnostics)
@@ -130,10 +129,8 @@ func (r *supplementalDataConfigResource) Create(ctx context.Context, req resourc
 // Read reads the configuration (one request) and shows the sources this
 // resource manages: the ones in state, or every one right after an import.
 func (r *supplementalDataConfigResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state supplementalDataConfigModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := requireClient(r.data, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	state, client, ok := modelAndClient[supplementalDataConfigModel](ctx, r.data, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	got, err := client.GetSupplementalDataConfig(ctx, state.PlatformKey.ValueString(), state.DataType.ValueString())
@@ -175,12 +172,9 @@ func (r *supplementalDataConfigResource) Update(ctx context.Context, req resourc
 // Delete puts back every source Terraform set as it was before (removing
 // the ones that were not there): a GET and a PUT.
 func (r *supplementalDataConfigResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state supplementalDataConfigModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := requireClient(r.data, &resp.Diagnostics)
+	state, client, _ := modelAndClient[supplementalDataConfigModel](ctx, r.data, req.State, &resp.Diagnostics)
 	before := map[string]*codat.SupplementalDataSource{}
-	_, diags := getPrivateJSON(ctx, req.Private, privateBefore, &before)
-	resp.Diagnostics.Append(diags...)
+	readBefore(ctx, req.Private, &before, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || len(before) == 0 {
 		return
 	}
@@ -204,10 +198,7 @@ func (r *supplementalDataConfigResource) ImportState(ctx context.Context, req re
 // replaced recorded the first time.
 func (r *supplementalDataConfigResource) merge(ctx context.Context, plan supplementalDataConfigModel, prior privateState, dropped []string, state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
 	before := map[string]*codat.SupplementalDataSource{}
-	if prior != nil {
-		_, d := getPrivateJSON(ctx, prior, privateBefore, &before)
-		diags.Append(d...)
-	}
+	readBefore(ctx, prior, &before, diags)
 	sources := supplementalSources(ctx, plan.Sources, diags)
 	if diags.HasError() {
 		return
@@ -224,7 +215,7 @@ func (r *supplementalDataConfigResource) merge(ctx context.Context, plan supplem
 	for _, name := range dropped {
 		delete(before, name)
 	}
-	diags.Append(setPrivateJSON(ctx, private, privateBefore, before)...)
+	recordBefore(ctx, private, before, diags)
 	shown := map[string]codat.SupplementalDataSource{}
 	for name := range plan.Sources.Elements() {
 		shown[name] = sent[name]

@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/codat-community/terraform-provider-codat/internal/codat"
@@ -49,6 +53,28 @@ var dataSyncCaller = syncCaller{
 	partly:         "This codat_data_sync is saved in state but tainted, so the next apply queues every data type again.",
 	longSyncs: "This codat_data_sync is saved in state but tainted, so the next apply queues the sync again; " +
 		"to keep it without queueing again, run terraform untaint on it. For long syncs, raise timeouts.create or set wait_for_completion = false.",
+}
+
+// newSyncJob is the job codat_data_sync's create and the codat_queue_sync
+// action ask for: the data types sorted, none when left out (data/all).
+// Timeout, Caller and Progress are the caller's.
+func newSyncJob(ctx context.Context, companyID, connectionID types.String, dataTypes types.Set, wait types.Bool, diags *diag.Diagnostics) syncJob {
+	var names []string
+	if !dataTypes.IsNull() {
+		diags.Append(dataTypes.ElementsAs(ctx, &names, false)...)
+	}
+	slices.Sort(names)
+	return syncJob{CompanyID: companyID.ValueString(), ConnectionID: connectionID.ValueString(), DataTypes: names, Wait: wait.ValueBool()}
+}
+
+// syncDataTypesValidators and syncConnectionIDValidators are the rules of a
+// sync's data_types and connection_id, the resource's and the action's.
+func syncDataTypesValidators() []validator.Set {
+	return []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(dataTypeValidator())}
+}
+
+func syncConnectionIDValidators() []validator.String {
+	return []validator.String{connectionIDValidator(), stringvalidator.AlsoRequires(path.MatchRoot("data_types"))}
 }
 
 // run queues the sync and, with Wait, follows it, adding what went wrong to

@@ -69,10 +69,8 @@ func (r *syncScheduleResource) Create(ctx context.Context, req resource.CreateRe
 }
 
 func (r *syncScheduleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state syncScheduleModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := requireClient(r.data, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	state, client, ok := modelAndClient[syncScheduleModel](ctx, r.data, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	id := state.CompanyID.ValueString()
@@ -136,10 +134,8 @@ func (r *syncScheduleResource) Update(ctx context.Context, req resource.UpdateRe
 // Delete hands the company back to the profile's defaults; it deletes
 // nothing.
 func (r *syncScheduleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state syncScheduleModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := requireClient(r.data, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	state, client, ok := modelAndClient[syncScheduleModel](ctx, r.data, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	id := state.CompanyID.ValueString()
@@ -172,9 +168,7 @@ func (r *syncScheduleResource) ImportState(ctx context.Context, req resource.Imp
 // apply is Create and Update: read what Codat applies to the company, send
 // it back with the planned data types, and record the plan.
 func (r *syncScheduleResource) apply(ctx context.Context, planned tfsdk.Plan, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
-	var plan syncScheduleModel
-	diags.Append(planned.Get(ctx, &plan)...)
-	client := requireClient(r.data, diags)
+	plan, client, _ := modelAndClient[syncScheduleModel](ctx, r.data, planned, diags)
 	planTypes, d := syncSettingsOf(ctx, plan.DataTypes)
 	diags.Append(d...)
 	if diags.HasError() {

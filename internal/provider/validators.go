@@ -72,13 +72,7 @@ func companyNameValidator() validator.String {
 
 // dataTypeValidator checks a Codat data type, naming the nearest ones.
 func dataTypeValidator() validator.String {
-	return stringCheck{summary: "Unknown Codat data type", rule: "must be one of Codat's data types, such as invoices, balanceSheet or banking-transactions",
-		check: func(name string) string {
-			if problem := codat.DataTypeProblem(name); problem != "" {
-				return ": " + problem
-			}
-			return ""
-		}}
+	return problemCheck("Unknown Codat data type", "must be one of Codat's data types, such as invoices, balanceSheet or banking-transactions", codat.DataTypeProblem)
 }
 
 // tagFilterValidator checks a list-companies tags expression at plan time,
@@ -211,6 +205,18 @@ func errCheck(summary, rule string, check func(string) error) validator.String {
 	}}
 }
 
+// problemCheck is a stringCheck whose rule is one of internal/codat's
+// checks that say what is wrong with a value ("" when nothing is): the
+// message puts it after the attribute.
+func problemCheck(summary, rule string, problem func(string) string) validator.String {
+	return stringCheck{summary: summary, rule: rule, check: func(s string) string {
+		if p := problem(s); p != "" {
+			return ": " + p
+		}
+		return ""
+	}}
+}
+
 // originValidator checks an allowed CORS origin: the message says what a
 // browser's Origin header looks like, which no regular expression explains.
 func originValidator() validator.String {
@@ -247,13 +253,7 @@ func webhookURLValidator() validator.String {
 
 // webhookEventTypeValidator checks an event type, naming the nearest ones.
 func webhookEventTypeValidator() validator.String {
-	return stringCheck{summary: "Unknown Codat webhook event type", rule: "must be an event type from Codat's catalogue, such as company.created or read.completed",
-		check: func(name string) string {
-			if problem := codat.WebhookEventTypeProblem(name); problem != "" {
-				return ": " + problem
-			}
-			return ""
-		}}
+	return problemCheck("Unknown Codat webhook event type", "must be an event type from Codat's catalogue, such as company.created or read.completed", codat.WebhookEventTypeProblem)
 }
 
 // companyTagFilterValidator checks one of a consumer's company tags.

@@ -4,11 +4,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -92,9 +90,7 @@ func (r *webhookConsumerResource) Schema(_ context.Context, _ resource.SchemaReq
 // looked up in the list (one more request, on that path only), so a retry
 // adopts the consumer rather than making a second.
 func (r *webhookConsumerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan webhookConsumerModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client := requireClient(r.data, &resp.Diagnostics)
+	plan, client, _ := modelAndClient[webhookConsumerModel](ctx, r.data, req.Plan, &resp.Diagnostics)
 	body := webhookConsumerRequest(ctx, plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -149,10 +145,8 @@ func consumerLimitReached(ctx context.Context, client *codat.Client) bool {
 // request. One deleted at Codat is removed from state, and the next plan
 // makes it again.
 func (r *webhookConsumerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state webhookConsumerModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := requireClient(r.data, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	state, client, ok := modelAndClient[webhookConsumerModel](ctx, r.data, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	// The framework wants the identity also when the consumer is gone.
@@ -162,12 +156,12 @@ func (r *webhookConsumerResource) Read(ctx context.Context, req resource.ReadReq
 		addAPIError(&resp.Diagnostics, "Could not list Codat's webhook consumers", err)
 		return
 	}
-	i := slices.IndexFunc(list, func(c codat.WebhookConsumer) bool { return strings.EqualFold(c.ID, state.ID.ValueString()) })
-	if i < 0 {
+	consumer := findByID(list, state.ID.ValueString(), func(c codat.WebhookConsumer) string { return c.ID })
+	if consumer == nil {
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, consumerToModel(ctx, &list[i], &resp.Diagnostics))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, consumerToModel(ctx, consumer, &resp.Diagnostics))...)
 }
 
 func (r *webhookConsumerResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
@@ -183,10 +177,8 @@ func (r *webhookConsumerResource) Update(ctx context.Context, req resource.Updat
 // Delete deletes the consumer, and Codat its pending deliveries: one
 // request. One already gone is fine.
 func (r *webhookConsumerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state webhookConsumerModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := requireClient(r.data, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	state, client, ok := modelAndClient[webhookConsumerModel](ctx, r.data, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	if err := client.DeleteWebhookConsumer(ctx, state.ID.ValueString()); err != nil && !codat.IsNotFound(err) {
@@ -196,13 +188,9 @@ func (r *webhookConsumerResource) Delete(ctx context.Context, req resource.Delet
 
 // ImportState takes the consumer's id; Read fills in the rest.
 func (r *webhookConsumerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := strings.TrimSpace(consumerIdentity.importID(ctx, req, &resp.Diagnostics))
-	if !uuidPattern.MatchString(id) {
-		resp.Diagnostics.AddError("Invalid codat_webhook_consumer import id",
-			fmt.Sprintf("Import expects the consumer's id, a UUID such as 8a210b68-6988-11ed-a1eb-0242ac120002 (GET /webhooks lists them), got %q.", req.ID))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	consumerIdentity.importUUID(ctx, req, resp, "Invalid codat_webhook_consumer import id", func(string) string {
+		return fmt.Sprintf("Import expects the consumer's id, a UUID such as 8a210b68-6988-11ed-a1eb-0242ac120002 (GET /webhooks lists them), got %q.", req.ID)
+	})
 }
 
 // webhookConsumerRequest is the one mapping from the resource's data to the
