@@ -126,12 +126,8 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	company, err := client.GetCompany(ctx, companyID)
-	switch {
-	case codat.IsNotFound(err):
-		addCompanyNotFound(&resp.Diagnostics, companyID, err)
-		return
-	case err != nil:
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Could not read Codat company %s", companyID), err)
+	if err != nil {
+		addCompanyReadError(&resp.Diagnostics, companyID, fmt.Sprintf("Could not read Codat company %s", companyID), err)
 		return
 	}
 	known := company.ConnectionIDs()

@@ -452,3 +452,18 @@ func TestAccConnection_unknownPlatform(t *testing.T) {
 		t.Errorf("an unknown platform cost %d requests (%v), want only the catalogue", counts.Total, counts.Routes)
 	}
 }
+
+// A company_id Codat does not have fails the create on company_id, before
+// any connection is asked for.
+func TestAccConnection_companyNotFound(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.providerBlock() + fmt.Sprintf("resource \"codat_connection\" \"x\" {\n  company_id   = %q\n  platform_key = \"gbol\"\n}\n", someCompanyID),
+			ExpectError: regexp.MustCompile(`(?s)Codat company not found.*` +
+				wordsRE("Codat has no company with ID "+someCompanyID+". Check company_id").String()),
+		}},
+	})
+}

@@ -70,6 +70,18 @@ func addCompanyNotFound(diags *diag.Diagnostics, companyID string, err error) {
 			"the company may have been deleted outside Terraform (apply again to recreate it). %s", companyID, codatAnswer(err)))
 }
 
+// addCompanyReadError reports a failed read of company companyID or of
+// something under it: Codat answers 404 when the company itself is unknown,
+// which is said on company_id with what to check; any other failure goes
+// under summary.
+func addCompanyReadError(diags *diag.Diagnostics, companyID, summary string, err error) {
+	if codat.IsNotFound(err) {
+		addCompanyNotFound(diags, companyID, err)
+		return
+	}
+	addAPIError(diags, summary, err)
+}
+
 // authoriseAdvice tells what the business must do before Codat has data
 // from a company that has no Linked connection: which link to open.
 func authoriseAdvice(company *codat.Company) string {
