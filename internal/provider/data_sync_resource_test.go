@@ -8,8 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	fwschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -536,5 +538,29 @@ func TestDataSyncSchemaDescribed(t *testing.T) {
 		t.Error("no timeouts block")
 	} else {
 		check("timeouts.", block.Attributes)
+	}
+}
+
+// TestSyncJobQueuesSorted: a sync queues its data types sorted, so its
+// operations (which codat_data_sync saves) are ordered by data type, as the
+// schema says, whatever order the set hands them over in. Terraform hands a
+// set of strings over sorted already, so only a direct call of the job can
+// give it another order; the run is against the emulator.
+func TestSyncJobQueuesSorted(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	company, _ := linkedTestCompany(t, env)
+	ctx := env.ctx(t)
+	var diags diag.Diagnostics
+	dataTypes, d := types.SetValueFrom(ctx, types.StringType, []string{"invoices", "company"})
+	diags.Append(d...)
+	job := newSyncJob(ctx, types.StringValue(company.ID), types.StringNull(), dataTypes, types.BoolValue(false), &diags)
+	run, _ := job.run(ctx, env.Client, time.Now(), &diags)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	if got, want := codat.PulledDataTypes(run.Operations()), []string{"company", "invoices"}; !slices.Equal(got, want) {
+		t.Errorf("the sync queued %v, want %v in that order", got, want)
 	}
 }
