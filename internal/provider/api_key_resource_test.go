@@ -288,6 +288,21 @@ func TestAccAPIKey_refusesAnImportedOwnKey(t *testing.T) {
 	})
 }
 
+// TestAccAPIKey_importRefusesANonUUID: importing by the key itself rather
+// than its id fails naming the rule (the key's id, a UUID) without
+// repeating what was given, which may be a secret.
+func TestAccAPIKey_importRefusesANonUUID(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	given := "sk-not-an-id-0123456789"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviderFactories,
+		Steps: []resource.TestStep{importBlockFailsStep(apiKeyConfig(env, `  name = "imported"`), apiKeyAddr, given,
+			diagnosticRE("Invalid codat_api_key import id", fmt.Sprintf("Import expects the key's id, a UUID such as e288a972-b402-4b21-93f9-b5335ae5679c (GET /apiKeys lists them), "+
+				"not the key itself; got %d characters that are not an id.", len(given))))},
+	})
+}
+
 // TestAccAPIKey_limit: the eleventh key is a clear error naming Codat's
 // limit.
 func TestAccAPIKey_limit(t *testing.T) {

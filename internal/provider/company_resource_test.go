@@ -47,6 +47,12 @@ func messageRE(text string) *regexp.Regexp {
 	return regexp.MustCompile(strings.ReplaceAll(regexp.QuoteMeta(text), " ", `\s+`))
 }
 
+// diagnosticRE matches a diagnostic as Terraform prints it: its summary,
+// then (after where it arose) its detail, each as messageRE.
+func diagnosticRE(summary, detail string) *regexp.Regexp {
+	return regexp.MustCompile(messageRE("Error: "+summary).String() + `[\s\S]*` + messageRE(detail).String())
+}
+
 func attrPath(name string) tfjsonpath.Path { return tfjsonpath.New(name) }
 
 // expectState is a shorthand for one ExpectKnownValue on the test company.
@@ -466,6 +472,18 @@ func TestAccCompany_importBlock(t *testing.T) {
 			},
 			Check: checkMatchesAPI(t, env),
 		}},
+	})
+}
+
+// TestAccCompany_importRefusesANonUUID: an import id that is not a company
+// id fails naming the rule (a UUID) and what was given.
+func TestAccCompany_importRefusesANonUUID(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviderFactories,
+		Steps: []resource.TestStep{importBlockFailsStep(companyConfig(env, `  name = "Made Elsewhere"`), companyAddr, "Made Elsewhere",
+			diagnosticRE("Invalid Codat company id", `Import expects a Codat company id, a UUID such as 8a210b68-6988-11ed-a1eb-0242ac120002, got "Made Elsewhere".`))},
 	})
 }
 

@@ -42,6 +42,12 @@ func importFailsStep(addr, id string, want *regexp.Regexp) resource.TestStep {
 	return resource.TestStep{ResourceName: addr, ImportState: true, ImportStateId: id, ExpectError: want}
 }
 
+// importBlockFailsStep plans config with an import block bringing id in as
+// addr and expects the plan to fail with want.
+func importBlockFailsStep(config, addr, id string, want *regexp.Regexp) resource.TestStep {
+	return resource.TestStep{Config: config + importBlock(addr, id), PlanOnly: true, ExpectError: want}
+}
+
 // importUnchangedStep imports addr by id through an import block with a
 // configuration that matches Codat: the plan changes nothing and the apply
 // sends nothing on writeRoute.
