@@ -45,6 +45,32 @@ func checkCustomAtCodat(t *testing.T, env *testEnv, want codat.CustomDataTypeCon
 	}, func() *codat.CustomDataTypeConfig { return &want })
 }
 
+// customEnvHolding is an emulator where Codat has the test's custom data
+// type configured as before, outside Terraform.
+func customEnvHolding(t *testing.T, before codat.CustomDataTypeConfig) *testEnv {
+	t.Helper()
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	if _, err := env.Client.ConfigureCustomDataType(env.ctx(t), "qhyg", "qbo-cashflow-report", before); err != nil {
+		t.Fatal(err)
+	}
+	return env
+}
+
+// customUpdateStep changes data_source in place: one PUT, after which Codat
+// holds the new configuration and the next plan is empty.
+func customUpdateStep(t *testing.T, env *testEnv, dataSource string) resource.TestStep {
+	return resource.TestStep{
+		PreConfig:        env.Emulator.ResetRequestCounts,
+		Config:           customConfig(env, dataSource),
+		ConfigPlanChecks: emptyPlanAfter(plancheck.ExpectResourceAction(customAddr, plancheck.ResourceActionUpdate)),
+		Check: resource.ComposeTestCheckFunc(
+			checkCustomAtCodat(t, env, cashflow(dataSource)),
+			checkRoutes(env, map[string]int{routePutCustom: 1}),
+		),
+	}
+}
+
 // TestAccCustomDataType_lifecycle: created (a GET and a PUT), changed in
 // place (one PUT), drift put back, imported; Codat cannot delete it, so
 // destroy leaves Terraform's last configuration there.
@@ -68,15 +94,7 @@ func TestAccCustomDataType_lifecycle(t *testing.T) {
 					checkRoutes(env, map[string]int{routePutCustom: 1}),
 				),
 			},
-			{
-				PreConfig:        env.Emulator.ResetRequestCounts,
-				Config:           customConfig(env, "/reports/CashFlow?minorversion=65"),
-				ConfigPlanChecks: emptyPlanAfter(plancheck.ExpectResourceAction(customAddr, plancheck.ResourceActionUpdate)),
-				Check: resource.ComposeTestCheckFunc(
-					checkCustomAtCodat(t, env, cashflow("/reports/CashFlow?minorversion=65")),
-					checkRoutes(env, map[string]int{routePutCustom: 1}),
-				),
-			},
+			customUpdateStep(t, env, "/reports/CashFlow?minorversion=65"),
 			{
 				PreConfig: func() {
 					if _, err := env.Client.ConfigureCustomDataType(env.ctx(t), "qhyg", "qbo-cashflow-report", codat.CustomDataTypeConfig{DataSource: "/elsewhere", KeyBy: []string{"$.id"}}); err != nil {
@@ -100,12 +118,8 @@ func TestAccCustomDataType_lifecycle(t *testing.T) {
 // plan naming the nearest keys.
 func TestAccCustomDataType_restoresWhatItReplaced(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t)
 	before := codat.CustomDataTypeConfig{DataSource: "/reports/CashFlow?old", KeyBy: []string{"$.Header.ReportName"}}
-	if _, err := env.Client.ConfigureCustomDataType(env.ctx(t), "qhyg", "qbo-cashflow-report", before); err != nil {
-		t.Fatal(err)
-	}
+	env := customEnvHolding(t, before)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviderFactories,
 		CheckDestroy:             checkCustomAtCodat(t, env, before),
@@ -125,6 +139,23 @@ func TestAccCustomDataType_restoresWhatItReplaced(t *testing.T) {
 				PlanOnly:    true,
 				ExpectError: messageRE(`Codat has no platform (integration) with the key "qhyh". Did you mean`),
 			},
+		},
+	})
+}
+
+// TestAccCustomDataType_updateAfterImport: an imported configuration
+// Terraform then changes is put back on destroy, as it was when imported:
+// the update, not the import, records what to put back.
+func TestAccCustomDataType_updateAfterImport(t *testing.T) {
+	t.Parallel()
+	before := cashflow("/reports/CashFlow?before")
+	env := customEnvHolding(t, before)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviderFactories,
+		CheckDestroy:             checkCustomAtCodat(t, env, before),
+		Steps: []resource.TestStep{
+			importUnchangedStep(env, customConfig(env, before.DataSource), customAddr, "qhyg/qbo-cashflow-report", routePutCustom),
+			customUpdateStep(t, env, "/reports/CashFlow"),
 		},
 	})
 }
