@@ -20,7 +20,12 @@ const (
 )
 
 func customConfig(env *testEnv, dataSource string) string {
-	return env.providerBlock() + fmt.Sprintf(`resource "codat_custom_data_type" "test" {
+	return env.providerBlock() + customResource(dataSource)
+}
+
+// customResource is the test's codat_custom_data_type, reading dataSource.
+func customResource(dataSource string) string {
+	return fmt.Sprintf(`resource "codat_custom_data_type" "test" {
   platform_key           = "qhyg"
   custom_data_identifier = "qbo-cashflow-report"
   data_source            = %q
@@ -156,6 +161,45 @@ func TestAccCustomDataType_updateAfterImport(t *testing.T) {
 		Steps: []resource.TestStep{
 			importUnchangedStep(env, customConfig(env, before.DataSource), customAddr, "qhyg/qbo-cashflow-report", routePutCustom),
 			customUpdateStep(t, env, "/reports/CashFlow"),
+		},
+	})
+}
+
+// TestAccCustomDataType_providerNotConfigured: a provider whose api_key is
+// not known at plan time (it comes from a resource being replaced) cannot
+// refresh the resource, and the plan fails saying why and what to do,
+// rather than with a nil client.
+func TestAccCustomDataType_providerNotConfigured(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	config := func(round string) string {
+		return fmt.Sprintf(`resource "terraform_data" "key" {
+  input            = %q
+  triggers_replace = [%q]
+}
+
+provider "codat" {
+  base_url = %q
+  api_key  = terraform_data.key.output
+}
+`, env.APIKey, round, env.BaseURL) + customResource("/reports/CashFlow")
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// At apply the key is known, so create works.
+				Config: config("1"),
+				Check:  checkCustomAtCodat(t, env, cashflow("/reports/CashFlow")),
+			},
+			{
+				// The key's resource is replaced: the refresh before the
+				// apply's plan meets a provider configured with an unknown
+				// key. (PlanOnly would stop at the non-refresh plan first.)
+				Config:      config("2"),
+				ExpectError: diagnosticRE("Codat provider not configured", "The provider's api_key or base_url is not known yet"),
+			},
 		},
 	})
 }
